@@ -1,0 +1,108 @@
+"""Fine-Tune Studio: fine-tune and inspect text classifiers with the Hugging Face stack.
+
+``python app.py`` serves on 127.0.0.1:7860 (``GRADIO_SERVER_NAME``/``GRADIO_SERVER_PORT``
+honoured, as on Spaces). Heavy libraries (torch, transformers, datasets) are imported
+lazily by the handlers, so the first page is served fast.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MAX_FILE_SIZE = "50mb"
+QUEUE_MAX_SIZE = 64
+
+# Gradio re-translates only the selected tab's label when the language is switched in
+# Settings (6.31); visiting each tab once relabels them all, then the selection is restored.
+RELABEL_TABS_JS = """
+<script>
+(() => {
+  let last = document.documentElement.lang;
+  new MutationObserver(() => {
+    const now = document.documentElement.lang;
+    if (now === last) return;
+    last = now;
+    setTimeout(() => {
+      const tabs = [...document.querySelectorAll('button[role="tab"]')];
+      const selected = tabs.filter((t) => t.getAttribute('aria-selected') === 'true');
+      tabs.forEach((t) => t.click());
+      selected.forEach((t) => t.click());
+    }, 50);
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+})();
+</script>
+"""
+
+
+def configure_environment() -> bool:
+    """Decide Hub reachability once, before any Hugging Face library is imported.
+
+    Offline, the HF libraries are told so (they would otherwise retry each file for
+    tens of seconds). On a Space with an owner's token secret, visitors' downloads must
+    never borrow that token, so implicit token use is switched off.
+    """
+    from trainer_core.sources import hub_reachable
+
+    online = hub_reachable()
+    if not online:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["HF_DATASETS_OFFLINE"] = "1"
+    if os.environ.get("SPACE_ID") and os.environ.get("HF_TOKEN"):
+        os.environ["HF_HUB_DISABLE_IMPLICIT_TOKEN"] = "1"
+    return online
+
+
+def build_demo(online: bool | None = None):
+    import gradio as gr
+
+    from trainer_core.sources import hub_reachable
+    from ui import classify_tab, dataset_tab, tokenizer_tab, train_tab
+    from ui.common import AppContext
+    from ui.i18n import L
+
+    online = hub_reachable() if online is None else online
+    with gr.Blocks(title="Fine-Tune Studio") as demo:
+        gr.Markdown("# Fine-Tune Studio")
+        gr.Markdown(L("app.subtitle"))
+        gr.Markdown(L("app.hub_online" if online else "app.hub_offline"), elem_id="hub-status")
+        gr.Markdown(L("app.language_hint"))
+        ctx = AppContext(
+            lang=gr.Textbox(value="en", visible=False, elem_id="ui-lang"),
+            dataset=gr.State(None),
+            runs=gr.State({}),
+        )
+        with gr.Tabs():
+            with gr.Tab(L("tab.dataset"), id="dataset"):
+                dataset_tab.build(ctx)
+            with gr.Tab(L("tab.tokenizer"), id="tokenizer"):
+                tokenizer_tab.build(ctx)
+            with gr.Tab(L("tab.train"), id="train"):
+                train_tab.build(ctx)
+            with gr.Tab(L("tab.classify"), id="classify"):
+                classify_tab.build(ctx)
+    return demo
+
+
+def launch_kwargs() -> dict:
+    from ui.i18n import I18N
+
+    return dict(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        max_file_size=MAX_FILE_SIZE,
+        i18n=I18N,
+        head=RELABEL_TABS_JS,
+    )
+
+
+def main() -> None:
+    online = configure_environment()
+    demo = build_demo(online)
+    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=4)
+    demo.launch(**launch_kwargs())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def running_app():
+    import app
+    from ui.i18n import I18N
+
+    demo = app.build_demo(online=False)
+    demo.queue(max_size=app.QUEUE_MAX_SIZE)
+    demo.launch(prevent_thread_lock=True, quiet=True, i18n=I18N, max_file_size=app.MAX_FILE_SIZE)
+    yield demo
+    demo.close()
+
+
+def test_app_serves_and_answers_through_gradio_client(running_app):
+    from gradio_client import Client
+
+    client = Client(running_app.local_url, verbose=False)
+    summary = client.predict("mrpc_en", "en", api_name="/load_sample")
+    assert summary["label_names"] == ["not_equivalent", "equivalent"]
+    assert summary["columns"] == ["sentence1", "sentence2", "label"]
+
+
+def test_handlers_turn_core_errors_into_translated_gradio_errors():
+    import gradio as gr
+
+    from trainer_core.errors import StudioError
+    from ui.common import friendly
+
+    def bad(name, lang):
+        raise StudioError("err.sample_unknown", name=name, choices="a, b")
+
+    def gen(name, lang):
+        yield 1
+        raise RuntimeError("boom")
+
+    with pytest.raises(gr.Error) as info:
+        friendly(bad)("zzz", "ko-KR")
+    assert "내장 샘플" in info.value.message and "zzz" in info.value.message
+    g = friendly(gen)("x", "en")
+    assert next(g) == 1
+    with pytest.raises(gr.Error) as info:
+        next(g)
+    assert "RuntimeError" in info.value.message and "boom" not in info.value.message
+
+
+def test_queue_is_bounded_and_uploads_are_capped(running_app):
+    assert running_app._queue.max_size == 64
+    assert running_app.max_file_size == 50 * 1024 * 1024
+
+
+def test_importing_the_core_does_not_import_gradio():
+    code = ("import sys, trainer_core, trainer_core.sources, trainer_core.loaders, trainer_core.scratch, "
+            "trainer_core.i18n, trainer_core.errors; "
+            "bad = [m for m in ('gradio', 'torch', 'transformers', 'datasets') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_core_never_mentions_gradio_in_imports():
+    offenders = [str(p) for p in (ROOT / "trainer_core").rglob("*.py")
+                 if "import gradio" in p.read_text("utf-8") or "from gradio" in p.read_text("utf-8")]
+    assert offenders == []
+
+
+def test_python_app_py_serves_within_15_seconds(tmp_path):
+    import os
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = None
+        while time.perf_counter() - start < 15:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read().decode()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stderr.read().decode()[-2000:])
+                time.sleep(0.25)
+        assert body is not None, "app.py did not serve within 15 s"
+        assert "Fine-Tune Studio" in body
+    finally:
+        proc.terminate()
+        proc.wait(10)

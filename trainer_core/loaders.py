@@ -1,0 +1,192 @@
+"""Data sources: the Hugging Face Hub, local files, and the bundled samples.
+
+Every source returns a ``datasets.DatasetDict``. Local files go through
+``load_dataset``'s packaged builders (csv, json, parquet), exactly as a user's
+upload would; text encodings are normalised to UTF-8 first, and for CSV/TSV the
+quoting style is detected, because real files differ (KLUE YNAT quotes one title
+that ends in a TAB, GLUE MRPC has bare quotes that must not be honoured).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import HubUnreachableError, StudioError
+from .sources import hub_reachable
+
+SAMPLES_DIR = Path(__file__).parent / "samples"
+FILE_TYPES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+_DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9_.-]{1,96})?$")
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    file: str
+    label_names: tuple[str, ...]
+    text_column: str
+    text_pair_column: str | None
+    eval_split: str
+    language: str
+    hub_twin: str  # the Hub data set this sample imitates (same column names)
+
+
+SAMPLES: dict[str, Sample] = {
+    "ynat_ko": Sample("ynat_ko", "ynat_ko.jsonl", ("IT과학", "경제", "사회", "생활문화", "세계", "스포츠", "정치"),
+                      "title", None, "validation", "ko", "klue/ynat"),
+    "imdb_en": Sample("imdb_en", "imdb_en.jsonl", ("neg", "pos"), "text", None, "test", "en", "stanfordnlp/imdb"),
+    "mrpc_en": Sample("mrpc_en", "mrpc_en.jsonl", ("not_equivalent", "equivalent"), "sentence1", "sentence2",
+                      "validation", "en", "nyu-mll/glue/mrpc"),
+}
+
+
+def load_sample(name: str):
+    """A bundled sample as a DatasetDict (train + its Hub twin's evaluation split name)."""
+    from datasets import ClassLabel, DatasetDict, load_dataset
+
+    sample = SAMPLES.get(name)
+    if sample is None:
+        raise StudioError("err.sample_unknown", name=name, choices=", ".join(SAMPLES))
+    ds = load_dataset("json", data_files=str(SAMPLES_DIR / sample.file), split="train")
+    ds = ds.cast_column("label", ClassLabel(names=list(sample.label_names)))
+    parts = ds.train_test_split(test_size=0.2, seed=0, stratify_by_column="label")
+    return DatasetDict({"train": parts["train"], sample.eval_split: parts["test"]})
+
+
+# --- local files ----------------------------------------------------------------
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Return (text, encoding used). UTF-8 (with or without BOM), then CP949 for Korean CSVs."""
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise StudioError("err.file_encoding", name=name)
+
+
+def _detect_quoting(text: str, delimiter: str) -> int:
+    """QUOTE_NONE when quotes are bare characters in the text, else QUOTE_MINIMAL.
+
+    Honouring quotes is right for a standard CSV (and for KLUE's one quoted title that
+    ends in a TAB); but when a bare quote opens a field (GLUE MRPC), a quote-honouring
+    reader swallows the following lines into one field: fewer rows, or ragged widths.
+    """
+    def shape(quoting: int) -> tuple[set[int], int]:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
+        rows = [len(row) for row in reader if row]
+        return set(rows), len(rows)
+
+    quoted_widths, quoted_rows = shape(csv.QUOTE_MINIMAL)
+    bare_widths, bare_rows = shape(csv.QUOTE_NONE)
+    if len(bare_widths) == 1 and (len(quoted_widths) > 1 or bare_rows > quoted_rows):
+        return csv.QUOTE_NONE
+    if len(quoted_widths) > 1 and len(bare_widths) < len(quoted_widths):
+        return csv.QUOTE_NONE
+    return csv.QUOTE_MINIMAL
+
+
+def _utf8_copy(text: str, suffix: str) -> str:
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=suffix, delete=False)
+    with handle:
+        handle.write(text)
+    return handle.name
+
+
+def load_file(path: str | os.PathLike, max_bytes: int | None = None):
+    """A local csv/tsv/json/jsonl/parquet file as ``DatasetDict({'train': ...})``."""
+    from datasets import DatasetDict, load_dataset
+
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise StudioError("err.file_missing", path=str(path))
+    ext = path.suffix.lower()
+    builder = FILE_TYPES.get(ext)
+    if builder is None:
+        raise StudioError("err.file_type", ext=ext or name)
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise StudioError("err.file_too_large", name=name, size_mb=size / 2**20, limit_mb=max_bytes / 2**20)
+    if size == 0:
+        raise StudioError("err.file_empty", name=name)
+
+    kwargs: dict = {}
+    data_file = str(path)
+    cleanup = None
+    try:
+        if builder != "parquet":
+            text, encoding = _decode(path.read_bytes(), name)
+            if not text.strip():
+                raise StudioError("err.file_empty", name=name)
+            if encoding != "utf-8-sig" or text != path.read_text("utf-8", errors="replace"):
+                data_file = cleanup = _utf8_copy(text, ext)  # normalise to plain UTF-8 (no BOM)
+            if builder == "csv":
+                if sum(1 for line in text.splitlines() if line.strip()) < 2:
+                    raise StudioError("err.file_empty", name=name)  # a header and no rows
+                delimiter = "\t" if ext == ".tsv" or (ext == ".txt" and "\t" in text.split("\n", 1)[0]) else ","
+                kwargs = {"sep": delimiter, "quoting": _detect_quoting(text, delimiter)}
+                if kwargs["quoting"] == csv.QUOTE_NONE:
+                    kwargs["quotechar"] = "\0"  # a quote character pandas can never meet
+        try:
+            ds = load_dataset(builder, data_files=data_file, split="train", **kwargs)
+        except StudioError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the parser's own message is the useful part
+            detail = str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else type(exc).__name__
+            raise StudioError("err.file_parse", name=name, fmt=ext.lstrip(".").upper(), detail=detail) from exc
+    finally:
+        if cleanup:
+            try:
+                os.unlink(cleanup)
+            except OSError:
+                pass
+    if ds.num_rows == 0:
+        raise StudioError("err.file_empty", name=name)
+    return DatasetDict({"train": ds})
+
+
+# --- the Hub ----------------------------------------------------------------------
+
+def load_hub(dataset_id: str, config: str | None = None, split: str | None = None,
+             streaming: bool = False, max_rows: int | None = None):
+    """``datasets.load_dataset(id, config, split)`` — the real call, when the Hub is reachable.
+
+    With ``streaming`` the rows are read lazily and the first ``max_rows`` kept, so a very
+    large set never downloads whole.
+    """
+    ref = (dataset_id or "").strip()
+    if not _DATASET_ID.match(ref) or ".." in ref:
+        raise StudioError("err.dataset_id_malformed", ref=ref)
+    if not hub_reachable():
+        raise HubUnreachableError("err.dataset_hub_unreachable", ref=ref)
+    from datasets import Dataset, DatasetDict, load_dataset
+
+    try:
+        if streaming:
+            stream = load_dataset(ref, config or None, split=split or "train", streaming=True)
+            rows = list(stream.take(max_rows or 10_000))
+            if not rows:
+                raise StudioError("err.file_empty", name=ref)
+            ds = Dataset.from_list(rows, features=stream.features)
+            return DatasetDict({split or "train": ds})
+        result = load_dataset(ref, config or None, split=split or None)
+    except StudioError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - translate the library's many failure types
+        text = str(exc)
+        if "script" in text.lower() and ".py" in text:
+            raise StudioError("err.dataset_script", ref=ref) from exc
+        raise StudioError("err.dataset_not_found", ref=ref, detail=text.splitlines()[0][:300] if text else type(exc).__name__) from exc
+    if isinstance(result, DatasetDict):
+        out = result
+    else:
+        out = DatasetDict({split or "train": result})
+    if max_rows:
+        out = DatasetDict({k: v.select(range(min(max_rows, v.num_rows))) for k, v in out.items()})
+    return out
