@@ -1,0 +1,35 @@
+"""Confusion matrix (offline twin of evaluate's ``confusion_matrix``): rows = reference, columns = prediction."""
+import datasets
+import evaluate
+from sklearn.metrics import confusion_matrix
+
+_DESCRIPTION = "Cell [i][j] counts the examples whose reference is class i and whose prediction is class j."
+_KWARGS_DESCRIPTION = """
+Args:
+    predictions (list of int): predicted labels.
+    references (list of int): ground-truth labels.
+    labels (list of int): the classes, in row/column order (default: those present, sorted).
+    sample_weight (list of float): optional weights.
+    normalize ("true", "pred", "all" or None): normalise over rows, columns or everything.
+    average, pos_label, zero_division: accepted and ignored (see accuracy).
+Returns:
+    confusion_matrix (list of lists: int counts, or float when normalised)
+"""
+
+
+@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
+class ConfusionMatrix(evaluate.Metric):
+    def _info(self):
+        return evaluate.MetricInfo(
+            description=_DESCRIPTION,
+            citation="",
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features({"predictions": datasets.Value("int32"),
+                                        "references": datasets.Value("int32")}),
+        )
+
+    def _compute(self, predictions, references, labels=None, sample_weight=None, normalize=None, average=None,
+                 pos_label=None, zero_division=None):
+        matrix = confusion_matrix(references, predictions, labels=labels, sample_weight=sample_weight,
+                                  normalize=normalize)
+        return {"confusion_matrix": matrix.tolist()}
