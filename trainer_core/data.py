@@ -3,17 +3,27 @@
 A :class:`PreparedData` keeps the user's own column names (as the tutorials do:
 ``title`` for YNAT, ``sentence1``/``sentence2`` for MRPC) and says which is which in
 ``mapping``; the label column is always a ``ClassLabel``.
+
+Every step here is the same as a plain ``datasets`` call (``remove_columns``, ``filter``,
+``class_encode_column``, ``train_test_split(stratify_by_column=...)``, ``shuffle``) so that
+:mod:`trainer_core.data_code` can print the equivalent code and it gives the same rows.
+The work itself is done on Arrow/NumPy arrays: ``train_test_split``'s stratified path
+reads the label column row by row in datasets 5 (about 7 s on YNAT's 45k rows); feeding
+the same splitter the label array directly gives identical indices in milliseconds.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import asdict, dataclass, field
 
-from .errors import StudioError
+from .errors import StudioError, StudioWarning
 
 TEXT_CANDIDATES = ("text", "sentence", "title", "sentence1", "question", "premise", "review", "content",
                    "document", "#1 String", "string", "headline", "body")
 PAIR_CANDIDATES = ("sentence2", "text_pair", "hypothesis", "#2 String", "question2", "answer", "passage")
 LABEL_CANDIDATES = ("label", "labels", "Quality", "class", "target", "category", "sentiment", "topic", "y")
+_STRING_TYPES = ("string", "large_string")
+_MAX_INT_LABEL = 10_000
 
 
 @dataclass
@@ -36,7 +46,9 @@ class PreparedData:
     splits: object                 # datasets.DatasetDict with 'train', 'validation' and maybe 'test'
     mapping: ColumnMapping
     label_names: list[str]
-    report: dict = field(default_factory=dict)  # rows dropped, rows per split, stratified or not
+    # rows dropped, rows per split, stratified or not, seed, warnings (JSON-safe dicts), and
+    # "plan": the exact steps taken, which data_code turns into runnable code
+    report: dict = field(default_factory=dict)
 
     @property
     def is_pair(self) -> bool:
@@ -46,13 +58,47 @@ class PreparedData:
     def id2label(self) -> dict[int, str]:
         return dict(enumerate(self.label_names))
 
+    @property
+    def warnings(self) -> list[StudioWarning]:
+        """The report's warnings as StudioWarning objects (the UI shows each with gr.Warning)."""
+        return [StudioWarning(w["key"], **w["params"]) for w in self.report.get("warnings", [])]
+
 
 def _first_split(dsd):
     return dsd["train"] if "train" in dsd else next(iter(dsd.values()))
 
 
+def first_split_name(dsd) -> str:
+    return "train" if "train" in dsd else next(iter(dsd))
+
+
+def column_array(ds, column: str):
+    """One column as a pyarrow ChunkedArray, honouring any indices mapping (select/shuffle)."""
+    return ds.with_format("arrow")[column]
+
+
+def _is_string(feature) -> bool:
+    return getattr(feature, "dtype", "") in _STRING_TYPES
+
+
+# --- mapping ------------------------------------------------------------------------
+
+def _partner(text: str, columns: list[str], exclude) -> str | None:
+    """A pair column named like the text column: sentence1/sentence2, #1 String/#2 String, text_a/text_b."""
+    candidates = []
+    if "1" in text:
+        i = text.rindex("1")
+        candidates.append(text[:i] + "2" + text[i + 1:])
+    for a, b in (("_a", "_b"), ("a", "b"), ("_1", "_2")):
+        if text.endswith(a):
+            candidates.append(text[: -len(a)] + b)
+    return next((c for c in candidates if c in columns and c not in exclude), None)
+
+
 def detect_mapping(dsd) -> ColumnMapping:
     """Guess the text, optional pair and label columns from names and types."""
+    from datasets import ClassLabel
+
     ds = _first_split(dsd)
     columns = list(ds.column_names)
     lowered = {c.lower(): c for c in columns}
@@ -64,51 +110,116 @@ def detect_mapping(dsd) -> ColumnMapping:
                 return col
         return None
 
-    label = pick(LABEL_CANDIDATES)
-    if label is None:
-        from datasets import ClassLabel
-
-        label = next((c for c, f in ds.features.items() if isinstance(f, ClassLabel)), None)
+    label = next((c for c, f in ds.features.items() if isinstance(f, ClassLabel)), None) or pick(LABEL_CANDIDATES)
     text = pick(TEXT_CANDIDATES, exclude=(label,))
     if text is None:
-        strings = [c for c, f in ds.features.items() if getattr(f, "dtype", "") in ("string", "large_string") and c != label]
-        text = strings[0] if strings else None
+        strings = [c for c, f in ds.features.items() if _is_string(f) and c != label]
+        if strings:  # the column with the longest texts is the likeliest input
+            head = ds.select(range(min(ds.num_rows, 200)))
+            text = max(strings, key=lambda c: sum(len(v or "") for v in head[c]))
     if text is None or label is None:
         raise StudioError("err.mapping_undetected", found=", ".join(columns))
-    pair = pick(PAIR_CANDIDATES, exclude=(label, text))
+    pair = _partner(text, columns, (label, text)) or pick(PAIR_CANDIDATES, exclude=(label, text))
+    if pair is not None and not _is_string(ds.features[pair]):
+        pair = None
     return ColumnMapping(text=text, label=label, text_pair=pair)
 
 
+_MISSING_KEYS = {"text": ("err.mapping_missing_text", "err.mapping_missing_text_guess"),
+                 "text_pair": ("err.mapping_missing_pair", "err.mapping_missing_pair_guess"),
+                 "label": ("err.mapping_missing_label", "err.mapping_missing_label_guess")}
+
+
 def validate_mapping(dsd, mapping: ColumnMapping) -> None:
-    columns = _first_split(dsd).column_names
+    """Check the mapping against the real columns; a misspelt name gets the closest real one."""
+    ds = _first_split(dsd)
+    columns = list(ds.column_names)
+    found = ", ".join(columns)
     for role, name in (("text", mapping.text), ("label", mapping.label), ("text_pair", mapping.text_pair)):
-        if name is not None and name not in columns:
-            raise StudioError("err.mapping_missing", role=role, name=name, found=", ".join(columns))
+        if role != "text_pair" and not name:
+            raise StudioError(_MISSING_KEYS[role][0], name="", found=found)
+        if name and name not in columns:
+            by_case = [c for c in columns if c.lower() == name.strip().lower()]
+            close = by_case or difflib.get_close_matches(name, columns, n=1, cutoff=0.5)
+            if close:
+                raise StudioError(_MISSING_KEYS[role][1], name=name, guess=close[0], found=found)
+            raise StudioError(_MISSING_KEYS[role][0], name=name, found=found)
     if mapping.text == mapping.label or (mapping.text_pair and mapping.text_pair in (mapping.text, mapping.label)):
-        raise StudioError("err.mapping_same", found=", ".join(columns))
+        raise StudioError("err.mapping_same", found=found)
+    for name in (mapping.text, mapping.text_pair):
+        if name and not _is_string(ds.features[name]):
+            raise StudioError("err.mapping_not_text", name=name, dtype=str(ds.features[name]), found=found)
 
 
-def cast_labels(ds, label_column: str):
-    """Make the label column a ClassLabel: names kept, ints kept, strings sorted into names."""
+# --- labels -------------------------------------------------------------------------
+
+def label_cast_kind(ds, label_column: str) -> str:
+    """How the label column becomes a ClassLabel: 'classlabel' (kept), 'int' (ids kept) or 'string'
+    (``class_encode_column``: the distinct values as text, sorted)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     from datasets import ClassLabel
 
-    feature = ds.features[label_column]
-    if isinstance(feature, ClassLabel):
-        return ds, list(feature.names)
-    values = ds.unique(label_column)
-    if all(isinstance(v, bool) or (isinstance(v, (int, float)) and float(v).is_integer()) for v in values if v is not None):
-        ints = sorted({int(v) for v in values if v is not None})
-        if ints and ints[0] >= 0:
-            names = [str(i) for i in range(max(ints) + 1)]
-            ds = ds.map(lambda b: {label_column: [int(v) for v in b[label_column]]}, batched=True)
-            return ds.cast_column(label_column, ClassLabel(names=names)), names
-    names = sorted({str(v) for v in values if v is not None})
-    to_id = {n: i for i, n in enumerate(names)}
-    ds = ds.map(lambda b: {label_column: [to_id[str(v)] for v in b[label_column]]}, batched=True)
-    return ds.cast_column(label_column, ClassLabel(names=names)), names
+    if isinstance(ds.features[label_column], ClassLabel):
+        return "classlabel"
+    values = column_array(ds, label_column)
+    kind = values.type
+    if pa.types.is_integer(kind) or (pa.types.is_floating(kind) and values.null_count == 0 and len(values)
+                                     and pc.all(pc.equal(pc.floor(values), values)).as_py()):
+        # ids kept as ids; an id column mapped as label by mistake must not make a billion names
+        if len(values) == 0 or (pc.min(values).as_py() >= 0 and pc.max(values).as_py() < _MAX_INT_LABEL):
+            return "int"
+    return "string"
 
 
-def _is_blank(value) -> bool:
+def cast_labels(ds, label_column: str, kind: str | None = None):
+    """Make the label column a ClassLabel: names kept, ints kept, strings sorted into names."""
+    import numpy as np
+    import pyarrow.compute as pc
+    from datasets import ClassLabel
+
+    kind = kind or label_cast_kind(ds, label_column)
+    if kind == "classlabel":
+        return ds, list(ds.features[label_column].names)
+    values = column_array(ds, label_column)
+    if kind == "int":  # the same as cast_column(label, ClassLabel(names=["0", ..., str(max)]))
+        top = pc.max(values).as_py() if len(values) else 0
+        names = [str(i) for i in range(int(top) + 1)]
+        return ds.cast_column(label_column, ClassLabel(names=names)), names
+    # the same as class_encode_column(label): sorted distinct values as text
+    texts = [None if v is None else str(v) for v in values.to_pylist()]
+    names = sorted({v for v in texts if v is not None})
+    index = {n: i for i, n in enumerate(names)}
+    codes = np.fromiter((index[v] for v in texts), dtype=np.int64, count=len(texts))
+    return _replace_column(ds, label_column, codes, ClassLabel(names=names)), names
+
+
+def _replace_column(ds, column: str, values, feature):
+    order = list(ds.column_names)
+    ds = ds.remove_columns([column]).add_column(column, values, feature=feature)
+    return ds.select_columns(order)
+
+
+def label_warnings(names: list[str]) -> list[dict]:
+    """Labels that differ only by case or spaces ('Positive', 'positive ') are usually one class."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(" ".join(name.split()).casefold(), []).append(name)
+    clashes = [g for g in groups.values() if len(g) > 1]
+    if not clashes:
+        return []
+    shown = "; ".join(" / ".join(repr(n) for n in g) for g in clashes[:5])
+    return [_warning("warn.labels_case_space", groups=shown)]
+
+
+def _warning(key: str, **params) -> dict:
+    return {"key": key, "params": params, "message": str(StudioWarning(key, **params))}
+
+
+# --- cleaning -----------------------------------------------------------------------
+
+def is_blank(value) -> bool:
+    """None, NaN or a string of only whitespace (the emitted code's filter uses the same test)."""
     if value is None:
         return True
     if isinstance(value, float) and value != value:  # NaN
@@ -116,12 +227,72 @@ def _is_blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _blank_mask(ds, columns: list[str]):
+    import numpy as np
+    import pyarrow.compute as pc
+
+    mask = np.zeros(ds.num_rows, dtype=bool)
+    for column in columns:
+        values = column_array(ds, column)
+        if _is_string(ds.features[column]):
+            mask |= np.fromiter((v is None or not v.strip() for v in values.to_pylist()), dtype=bool,
+                                count=ds.num_rows)
+        else:
+            mask |= pc.is_null(values, nan_is_null=True).to_numpy(zero_copy_only=False)
+    return mask
+
+
 def drop_empty(ds, mapping: ColumnMapping):
-    columns = mapping.columns()
-    before = ds.num_rows
-    ds = ds.filter(lambda b: [not any(_is_blank(b[c][i]) for c in columns) for i in range(len(b[columns[0]]))],
-                   batched=True)
-    return ds, before - ds.num_rows
+    """Drop rows whose mapped columns are empty/NaN: the same rows as ``ds.filter`` with :func:`is_blank`."""
+    import numpy as np
+
+    mask = _blank_mask(ds, mapping.columns())
+    dropped = int(mask.sum())
+    if dropped:
+        ds = ds.select(np.flatnonzero(~mask))
+    return ds, dropped
+
+
+# --- splitting ----------------------------------------------------------------------
+
+def _labels(ds, label_column: str):
+    return column_array(ds, label_column).to_numpy()
+
+
+def can_stratify(labels, n_train: int, n_test: int) -> bool:
+    """What ``train_test_split(stratify_by_column=...)`` accepts: 2+ rows a class, each side >= classes."""
+    import numpy as np
+
+    counts = np.bincount(labels) if len(labels) else np.array([])
+    counts = counts[counts > 0]
+    return len(counts) > 1 and counts.min() >= 2 and n_train >= len(counts) and n_test >= len(counts)
+
+
+def split_like_datasets(ds, label_column: str, n_train: int, n_test: int, seed: int, stratify: bool):
+    """Identical to ``ds.train_test_split(test_size=n_test, train_size=n_train, seed=seed,
+    stratify_by_column=label_column if stratify else None)``, without its row-by-row label read."""
+    import numpy as np
+
+    generator = np.random.default_rng(seed)
+    if stratify:
+        from datasets.utils.stratify import stratified_shuffle_split_generate_indices
+
+        train_idx, test_idx = next(stratified_shuffle_split_generate_indices(
+            _labels(ds, label_column), n_train, n_test, rng=generator))
+    else:
+        permutation = generator.permutation(ds.num_rows)
+        test_idx, train_idx = permutation[:n_test], permutation[n_test:n_test + n_train]
+    return ds.select(train_idx), ds.select(test_idx)
+
+
+def _rows(value, name: str) -> int:
+    try:
+        n = int(value or 0)
+    except (TypeError, ValueError):
+        raise StudioError("err.split_rows_invalid", split=name, value=str(value)) from None
+    if n < 0 or n != float(value or 0):
+        raise StudioError("err.split_rows_invalid", split=name, value=str(value))
+    return n
 
 
 def prepare(dsd, mapping: ColumnMapping | None = None, train_rows: int | None = None, eval_rows: int | None = None,
@@ -135,78 +306,113 @@ def prepare(dsd, mapping: ColumnMapping | None = None, train_rows: int | None = 
 
     mapping = mapping or detect_mapping(dsd)
     validate_mapping(dsd, mapping)
+    train_rows, eval_rows, test_rows = (_rows(train_rows, "train"), _rows(eval_rows, "validation"),
+                                        _rows(test_rows, "test"))
+    seed = _rows(seed, "seed")
     source = _first_split(dsd)
-    source = source.remove_columns([c for c in source.column_names if c not in mapping.columns()])
+    removed = [c for c in source.column_names if c not in mapping.columns()]
+    if removed:
+        source = source.remove_columns(removed)
     source, dropped = drop_empty(source, mapping)
-    source, names = cast_labels(source, mapping.label)
-    present = set(source.unique(mapping.label))
+    kind = label_cast_kind(source, mapping.label)
+    source, names = cast_labels(source, mapping.label, kind)
+    labels = _labels(source, mapping.label)
+    present = sorted(set(labels.tolist()))
     if len(present) < 2:
-        raise StudioError("err.one_class", label=mapping.label, names=", ".join(names[i] for i in sorted(present)) or "-")
-    report = {"dropped_empty": dropped, "rows_after_cleaning": source.num_rows}
+        raise StudioError("err.one_class", label=mapping.label, names=", ".join(names[i] for i in present) or "-")
+    warnings = label_warnings(names)
+    if len(present) > 100 or len(present) > source.num_rows // 2:
+        warnings.append(_warning("warn.many_classes", label=mapping.label, classes=len(present), rows=source.num_rows))
 
-    holdout = (0 if eval_dsd is not None else (eval_rows or 0)) + (test_rows or 0)
-    want_train = train_rows or (source.num_rows - holdout)
     if eval_dsd is None and not eval_rows:
         raise StudioError("err.split_no_eval")
+    holdout = (0 if eval_dsd is not None else eval_rows) + test_rows
+    want_train = train_rows or (source.num_rows - holdout)
     if want_train <= 0 or want_train + holdout > source.num_rows:
-        raise StudioError("err.split_too_small", need=want_train + holdout, have=source.num_rows)
+        raise StudioError("err.split_too_small", need=max(want_train, 1) + holdout, have=source.num_rows)
     n_classes = len(present)
-    for name, n in (("validation", eval_rows if eval_dsd is None else None), ("test", test_rows or None)):
+    for name, n in (("train", want_train), ("validation", eval_rows if eval_dsd is None else None),
+                    ("test", test_rows or None)):
         if n is not None and n < n_classes:
             raise StudioError("err.split_class_rows", split=name, rows=n, classes=n_classes)
 
-    counts = {}
-    for label in source[mapping.label]:
-        counts[label] = counts.get(label, 0) + 1
-    stratify = min(counts.values()) >= 2 and len(counts) > 1
-    shuffled = source.shuffle(seed=seed)
+    plan = {"source_split": first_split_name(dsd), "removed": removed, "columns": mapping.columns(),
+            "label_kind": kind, "label_names": names, "seed": seed}
     splits = {}
-    rest = shuffled
+    stratify = inner_stratify = False
     if holdout:
-        kw = {"stratify_by_column": mapping.label} if stratify else {}
-        parts = rest.train_test_split(test_size=holdout, train_size=want_train, seed=seed, **kw) \
-            if want_train + holdout <= rest.num_rows else None
-        splits["train"], held = parts["train"], parts["test"]
+        stratify = can_stratify(labels, want_train, holdout)
+        splits["train"], held = split_like_datasets(source, mapping.label, want_train, holdout, seed, stratify)
+        plan["holdout"] = {"train": want_train, "test": holdout, "stratify": stratify}
         if eval_dsd is None and test_rows:
-            kw2 = {"stratify_by_column": mapping.label} if stratify and held.num_rows >= 2 * n_classes else {}
-            try:
-                inner = held.train_test_split(test_size=test_rows, seed=seed, **kw2)
-            except ValueError:
-                inner = held.train_test_split(test_size=test_rows, seed=seed)
-            splits["validation"], splits["test"] = inner["train"], inner["test"]
-        elif eval_dsd is None:
-            splits["validation"] = held
+            inner_stratify = can_stratify(_labels(held, mapping.label), eval_rows, test_rows)
+            splits["validation"], splits["test"] = split_like_datasets(held, mapping.label, eval_rows, test_rows,
+                                                                       seed, inner_stratify)
+            plan["inner"] = {"train": eval_rows, "test": test_rows, "stratify": inner_stratify}
         else:
-            splits["test"] = held
+            splits["validation" if eval_dsd is None else "test"] = held
     else:
-        splits["train"] = rest.select(range(want_train))
+        shuffled = source.shuffle(seed=seed)
+        splits["train"] = shuffled.select(range(want_train)) if want_train < shuffled.num_rows else shuffled
+        plan["shuffle_select"] = want_train if want_train < shuffled.num_rows else None
+    report = {"dropped_empty": dropped, "rows_after_cleaning": source.num_rows, "columns_removed": removed,
+              "label_cast": kind}
     if eval_dsd is not None:
-        ev = _first_split(eval_dsd)
-        validate_mapping(DatasetDict({"train": ev}), mapping)
-        ev = ev.remove_columns([c for c in ev.column_names if c not in mapping.columns()])
-        ev, ev_dropped = drop_empty(ev, mapping)
-        ev = _align_labels(ev, mapping.label, names)
-        if eval_rows:
-            ev = ev.select(range(min(eval_rows, ev.num_rows)))
-        splits["validation"] = ev
-        report["dropped_empty_eval"] = ev_dropped
-    report.update({"rows": {k: v.num_rows for k, v in splits.items()}, "stratified": stratify, "seed": seed})
+        splits["validation"], report["dropped_empty_eval"], plan["eval"] = _eval_split(
+            eval_dsd, mapping, names, eval_rows, seed)
+    for split_name, ds in splits.items():
+        missing = sorted(set(present) - set(_labels(ds, mapping.label).tolist()))
+        if missing:
+            warnings.append(_warning("warn.split_missing_classes", split=split_name,
+                                     names=", ".join(names[i] for i in missing[:10])))
+    report.update({"rows": {k: splits[k].num_rows for k in ("train", "validation", "test") if k in splits},
+                   "stratified": stratify, "stratified_validation_test": inner_stratify, "seed": seed,
+                   "warnings": warnings, "plan": plan})
     ordered = {k: splits[k] for k in ("train", "validation", "test") if k in splits}
     return PreparedData(DatasetDict(ordered), mapping, names, report)
 
 
-def _align_labels(ds, label_column: str, names: list[str]):
-    """Encode an evaluation split's labels with the training split's names."""
+def _eval_split(eval_dsd, mapping: ColumnMapping, names: list[str], eval_rows: int, seed: int):
+    """A separate evaluation split: same columns, blanks dropped, labels encoded with the training names."""
+    from datasets import DatasetDict
+
+    ev = _first_split(eval_dsd)
+    validate_mapping(DatasetDict({"train": ev}), mapping)
+    removed = [c for c in ev.column_names if c not in mapping.columns()]
+    if removed:
+        ev = ev.remove_columns(removed)
+    ev, dropped = drop_empty(ev, mapping)
+    ev, aligned = align_labels(ev, mapping.label, names)
+    take = eval_rows if eval_rows and eval_rows < ev.num_rows else None
+    if take:
+        ev = ev.shuffle(seed=seed).select(range(take))
+    if ev.num_rows == 0:
+        raise StudioError("err.split_too_small", need=1, have=0)
+    return ev, dropped, {"split": first_split_name(eval_dsd), "removed": removed, "align": aligned, "rows": take}
+
+
+def label_key(value, names_by_id=None) -> str:
+    """A label value as the training names spell it (ints as '0', 1.0 as '1')."""
+    if names_by_id is not None:
+        return names_by_id[value]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def align_labels(ds, label_column: str, names: list[str]):
+    """Encode an evaluation split's labels with the training split's names: (dataset, changed?)."""
+    import numpy as np
     from datasets import ClassLabel
 
     feature = ds.features[label_column]
-    if isinstance(feature, ClassLabel):
-        values = [feature.names[i] for i in ds[label_column]]
-    else:
-        values = [str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v) for v in ds[label_column]]
+    if isinstance(feature, ClassLabel) and list(feature.names) == list(names):
+        return ds, False
+    by_id = list(feature.names) if isinstance(feature, ClassLabel) else None
+    values = [label_key(v, by_id) for v in column_array(ds, label_column).to_pylist()]
     unknown = sorted(set(values) - set(names))
     if unknown:
         raise StudioError("err.eval_unknown_labels", unknown=", ".join(unknown[:10]), names=", ".join(names))
     index = {n: i for i, n in enumerate(names)}
-    ds = ds.remove_columns([label_column]).add_column(label_column, [index[v] for v in values])
-    return ds.cast_column(label_column, ClassLabel(names=names))
+    codes = np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values))
+    return _replace_column(ds, label_column, codes, ClassLabel(names=names)), True

@@ -98,12 +98,32 @@ def _utf8_copy(text: str, suffix: str) -> str:
     return handle.name
 
 
-def load_file(path: str | os.PathLike, max_bytes: int | None = None):
-    """A local csv/tsv/json/jsonl/parquet file as ``DatasetDict({'train': ...})``."""
+def check_upload_name(name: str) -> str:
+    """Refuse a file name that is really a path (``../x.csv``, ``a/b.csv``): uploads are names only."""
+    if not name or "/" in name or "\\" in name or "\0" in name or name.strip() in (".", ".."):
+        raise StudioError("err.file_name", name=name)
+    return name
+
+
+def load_file(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None):
+    """A local csv/tsv/json/jsonl/parquet file as ``DatasetDict({'train': ...})``.
+
+    ``name`` is the file's name as the user gave it (an upload's original name): it is
+    checked and used in messages.
+    """
+    return load_file_with_source(path, max_bytes, name=name)[0]
+
+
+def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None):
+    """Like :func:`load_file`, plus a source dict saying exactly how the file was read.
+
+    The source dict (kind, path, name, builder, load_kwargs) is what
+    :mod:`trainer_core.data_code` turns back into a ``load_dataset`` call.
+    """
     from datasets import DatasetDict, load_dataset
 
     path = Path(path)
-    name = path.name
+    name = check_upload_name(name) if name is not None else path.name
     if not path.is_file():
         raise StudioError("err.file_missing", path=str(path))
     ext = path.suffix.lower()
@@ -119,9 +139,14 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
     kwargs: dict = {}
     data_file = str(path)
     cleanup = None
+    encoding = None
+    bom = False
     try:
         if builder != "parquet":
-            text, encoding = _decode(path.read_bytes(), name)
+            raw = path.read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text, encoding = _decode(raw, name)
+            del raw
             if not text.strip():
                 raise StudioError("err.file_empty", name=name)
             if encoding != "utf-8-sig" or text != path.read_text("utf-8", errors="replace"):
@@ -148,10 +173,33 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
                 pass
     if ds.num_rows == 0:
         raise StudioError("err.file_empty", name=name)
-    return DatasetDict({"train": ds})
+    # pandas reads the original file the same way when told its encoding (BOM or CP949).
+    load_kwargs = dict(kwargs)
+    if encoding and encoding != "utf-8-sig":
+        load_kwargs["encoding"] = encoding
+    elif bom:
+        load_kwargs["encoding"] = "utf-8-sig"
+    source = {"kind": "file", "path": str(path), "name": name, "builder": builder, "load_kwargs": load_kwargs}
+    return DatasetDict({"train": ds}), source
 
 
 # --- the Hub ----------------------------------------------------------------------
+
+def _hub_error(ref: str, exc: Exception) -> StudioError:
+    """Turn the many failure types of ``load_dataset`` into one clear message each."""
+    text = str(exc)
+    first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+    if "script" in text.lower() and ".py" in text:
+        return StudioError("err.dataset_script", ref=ref)
+    configs = re.search(r"Config name is missing.*?available configs: (\[.*?\])", text, re.S)
+    if configs:
+        return StudioError("err.dataset_config_missing", ref=ref, choices=configs.group(1).strip("[]"))
+    split = re.search(r"(?:Unknown split \"(.*?)\"\. Should be one of|Bad split: (.*?)\. Available splits:) (\[.*?\])", text)
+    if split:
+        return StudioError("err.dataset_split_unknown", ref=ref, split=split.group(1) or split.group(2),
+                           choices=split.group(3).strip("[]"))
+    return StudioError("err.dataset_not_found", ref=ref, detail=first)
+
 
 def load_hub(dataset_id: str, config: str | None = None, split: str | None = None,
              streaming: bool = False, max_rows: int | None = None):
@@ -160,33 +208,68 @@ def load_hub(dataset_id: str, config: str | None = None, split: str | None = Non
     With ``streaming`` the rows are read lazily and the first ``max_rows`` kept, so a very
     large set never downloads whole.
     """
+    return load_hub_with_source(dataset_id, config, split, streaming, max_rows)[0]
+
+
+def load_hub_with_source(dataset_id: str, config: str | None = None, split: str | None = None,
+                         streaming: bool = False, max_rows: int | None = None):
+    """Like :func:`load_hub`, plus the source dict :mod:`trainer_core.data_code` reproduces."""
     ref = (dataset_id or "").strip()
     if not _DATASET_ID.match(ref) or ".." in ref:
         raise StudioError("err.dataset_id_malformed", ref=ref)
+    config = (config or "").strip() or None
+    split = (split or "").strip() or None
+    max_rows = int(max_rows) if max_rows else None
     if not hub_reachable():
         raise HubUnreachableError("err.dataset_hub_unreachable", ref=ref)
-    from datasets import Dataset, DatasetDict, load_dataset
+    import datasets
+    from datasets import Dataset, DatasetDict
 
+    source = {"kind": "hub", "id": ref, "config": config, "split": split,
+              "streaming": bool(streaming), "max_rows": max_rows}
     try:
         if streaming:
-            stream = load_dataset(ref, config or None, split=split or "train", streaming=True)
-            rows = list(stream.take(max_rows or 10_000))
+            split = split or "train"
+            source["split"] = split
+            source["max_rows"] = max_rows = max_rows or 10_000
+            stream = datasets.load_dataset(ref, config, split=split, streaming=True)
+            rows = list(stream.take(max_rows))
             if not rows:
                 raise StudioError("err.file_empty", name=ref)
-            ds = Dataset.from_list(rows, features=stream.features)
-            return DatasetDict({split or "train": ds})
-        result = load_dataset(ref, config or None, split=split or None)
+            features = getattr(stream, "features", None)
+            ds = Dataset.from_list(rows, features=features) if features else Dataset.from_list(rows)
+            return DatasetDict({split: ds}), source
+        result = datasets.load_dataset(ref, config, split=split)
     except StudioError:
         raise
     except Exception as exc:  # noqa: BLE001 - translate the library's many failure types
-        text = str(exc)
-        if "script" in text.lower() and ".py" in text:
-            raise StudioError("err.dataset_script", ref=ref) from exc
-        raise StudioError("err.dataset_not_found", ref=ref, detail=text.splitlines()[0][:300] if text else type(exc).__name__) from exc
-    if isinstance(result, DatasetDict):
-        out = result
-    else:
-        out = DatasetDict({split or "train": result})
+        raise _hub_error(ref, exc) from exc
+    out = result if isinstance(result, DatasetDict) else DatasetDict({split or "train": result})
     if max_rows:
         out = DatasetDict({k: v.select(range(min(max_rows, v.num_rows))) for k, v in out.items()})
-    return out
+    if not out or all(v.num_rows == 0 for v in out.values()):
+        raise StudioError("err.file_empty", name=ref)
+    return out, source
+
+
+# --- one entry point for every source ---------------------------------------------
+
+def sample_source(name: str) -> dict:
+    sample = SAMPLES.get(name)
+    if sample is None:
+        raise StudioError("err.sample_unknown", name=name, choices=", ".join(SAMPLES))
+    return {"kind": "sample", "name": name, "path": str(SAMPLES_DIR / sample.file),
+            "label_names": list(sample.label_names), "eval_split": sample.eval_split}
+
+
+def load_source(source: dict, max_bytes: int | None = None):
+    """Load what a source dict describes: (DatasetDict, the source dict, completed)."""
+    kind = source.get("kind")
+    if kind == "sample":
+        return load_sample(source["name"]), sample_source(source["name"])
+    if kind == "file":
+        return load_file_with_source(source["path"], max_bytes, name=source.get("name"))
+    if kind == "hub":
+        return load_hub_with_source(source.get("id", ""), source.get("config"), source.get("split"),
+                                    bool(source.get("streaming")), source.get("max_rows"))
+    raise StudioError("err.source_unknown", kind=str(kind))

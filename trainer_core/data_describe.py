@@ -1,0 +1,178 @@
+"""What a loaded data set looks like: splits, features, labels, a page of rows, token lengths.
+
+Everything here reads columns as Arrow arrays (``value_counts``, ``to_numpy``) and
+tokenizes in batches with the fast (Rust) tokenizer, so describing YNAT's 45k rows takes
+milliseconds and measuring every row's token length a couple of seconds.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from .data import ColumnMapping, _blank_mask, column_array, detect_mapping, first_split_name, label_warnings
+from .errors import StudioError
+
+PERCENTILES = (50, 90, 95, 99)
+_ENCODE_CHUNK = 8192  # bounded memory: Encoding objects of one chunk at a time
+
+
+def feature_type(feature) -> str:
+    """A short, readable type: 'string', 'int64', 'ClassLabel(7)', 'list<string>'."""
+    from datasets import ClassLabel, Value
+
+    if isinstance(feature, ClassLabel):
+        return f"ClassLabel({feature.num_classes})"
+    if isinstance(feature, Value):
+        return "string" if feature.dtype in ("string", "large_string") else feature.dtype
+    return type(feature).__name__
+
+
+def label_distribution(ds, label_column: str) -> list[tuple[str, int]]:
+    """(label name, rows) in label order: ClassLabel order, else sorted names; missing labels last."""
+    import pyarrow.compute as pc
+    from datasets import ClassLabel
+
+    feature = ds.features[label_column]
+    counts = pc.value_counts(column_array(ds, label_column)).to_pylist()
+    by_value = {c["values"]: c["counts"] for c in counts}
+    if isinstance(feature, ClassLabel):
+        out = [(name, by_value.pop(i, 0)) for i, name in enumerate(feature.names)]
+        out += [("(none)" if v in (None, -1) else str(v), n) for v, n in by_value.items()]
+        return out
+    named = sorted((str(v), n) for v, n in by_value.items() if v is not None)
+    return named + ([("(none)", by_value[None])] if None in by_value else [])
+
+
+def describe(dsd, mapping: ColumnMapping | None = None) -> dict:
+    """Splits with row counts, features with types, label names and their distribution per split."""
+    from datasets import ClassLabel
+
+    first = first_split_name(dsd)
+    ds = dsd[first]
+    if mapping is None:
+        try:
+            mapping = detect_mapping(dsd)
+        except StudioError:
+            mapping = None
+    features = [{"name": name, "type": feature_type(f), "names": list(f.names) if isinstance(f, ClassLabel) else None}
+                for name, f in ds.features.items()]
+    summary = {"splits": {name: part.num_rows for name, part in dsd.items()}, "first_split": first,
+               "total_rows": sum(part.num_rows for part in dsd.values()), "columns": list(ds.column_names),
+               "features": features, "mapping": mapping.to_dict() if mapping else None,
+               "is_pair": bool(mapping and mapping.text_pair), "label_column": None, "label_names": [],
+               "distribution": {}, "blank_rows": {}, "warnings": []}
+    if mapping is None:
+        return summary
+    label = mapping.label
+    summary["label_column"] = label
+    for name, part in dsd.items():
+        if label in part.column_names:
+            summary["distribution"][name] = label_distribution(part, label)
+    feature = ds.features[label]
+    if isinstance(feature, ClassLabel):
+        summary["label_names"] = list(feature.names)
+    else:
+        summary["label_names"] = [n for n, _ in summary["distribution"][first] if n != "(none)"]
+        summary["warnings"] = label_warnings(summary["label_names"])
+    for column in mapping.columns():
+        summary["blank_rows"][column] = int(_blank_mask(ds.select_columns([column]), [column]).sum())
+    return summary
+
+
+def page_rows(ds, page: int = 0, page_size: int = 20, label_column: str | None = None):
+    """One page of rows as a pandas DataFrame, with ``label_str`` (``int2str``) after a ClassLabel column.
+
+    Returns (frame, page actually shown, number of pages).
+    """
+    from datasets import ClassLabel
+
+    page_size = max(1, int(page_size))
+    pages = max(1, math.ceil(ds.num_rows / page_size))
+    page = min(max(0, int(page)), pages - 1)
+    start = page * page_size
+    frame = ds.select(range(start, min(start + page_size, ds.num_rows))).to_pandas()
+    feature = ds.features.get(label_column) if label_column else None
+    if isinstance(feature, ClassLabel):
+        names = [feature.int2str(int(v)) if 0 <= int(v) < feature.num_classes else "" for v in frame[label_column]]
+        frame.insert(frame.columns.get_loc(label_column) + 1, "label_str", names)
+    frame.insert(0, "#", range(start, start + len(frame)))
+    return frame, page, pages
+
+
+def _texts(ds, column: str) -> list[str]:
+    return [v if isinstance(v, str) else "" for v in column_array(ds, column).to_pylist()]
+
+
+def _backend(tokenizer):
+    """The Rust tokenizer without truncation or padding (a copy: the caller's object is untouched)."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return None
+    from tokenizers import Tokenizer
+
+    copy = Tokenizer.from_str(backend.to_str())
+    copy.no_truncation()
+    copy.no_padding()
+    return copy
+
+
+def token_lengths(ds, tokenizer, text_column: str, text_pair: str | None = None, limit: int | None = None):
+    """Tokens per row (special tokens included, no truncation) as a NumPy int array."""
+    import numpy as np
+
+    if limit and limit < ds.num_rows:
+        ds = ds.select(range(int(limit)))
+    first = _texts(ds, text_column)
+    second = _texts(ds, text_pair) if text_pair else None
+    lengths = np.empty(len(first), dtype=np.int64)
+    backend = _backend(tokenizer)
+    for start in range(0, len(first), _ENCODE_CHUNK):
+        stop = min(start + _ENCODE_CHUNK, len(first))
+        batch = first[start:stop] if second is None else list(zip(first[start:stop], second[start:stop]))
+        if backend is not None:
+            encode = getattr(backend, "encode_batch_fast", backend.encode_batch)
+            encodings = encode(batch, add_special_tokens=True)
+            lengths[start:stop] = [len(e) for e in encodings]
+        else:  # a slow (Python) tokenizer: still one batched call per chunk
+            args = (first[start:stop], second[start:stop]) if second is not None else (batch,)
+            ids = tokenizer(*args, truncation=False, return_attention_mask=False,
+                            return_token_type_ids=False)["input_ids"]
+            lengths[start:stop] = [len(x) for x in ids]
+    return lengths
+
+
+def histogram(lengths, max_length: int, bins: int = 24) -> list[dict]:
+    """Bins [from, to] with an edge right after ``max_length``: each bar is wholly kept or wholly truncated."""
+    import numpy as np
+
+    cut = max_length + 1  # a row of exactly max_length tokens is kept whole
+    top = int(lengths.max()) if len(lengths) else 0
+    below = max(1, min(bins * 2 // 3, cut))
+    edges = np.unique(np.round(np.linspace(0, cut, below + 1)).astype(int))
+    if top >= cut:
+        above = max(1, min(bins - below, top + 1 - cut))
+        high = np.unique(np.round(np.linspace(cut, top + 1, above + 1)).astype(int))
+        edges = np.concatenate([edges, high[1:]])
+    counts, _ = np.histogram(lengths, bins=edges)
+    return [{"from": int(a), "to": int(b) - 1, "rows": int(n), "truncated": bool(a >= cut)}
+            for a, b, n in zip(edges[:-1], edges[1:], counts)]
+
+
+def token_length_stats(ds, tokenizer, text_column: str, text_pair: str | None = None, max_length: int = 128,
+                       limit: int | None = None, bins: int = 24) -> dict:
+    """Percentiles of tokens per row and the share of rows longer than ``max_length``."""
+    import numpy as np
+
+    if ds.num_rows == 0:
+        raise StudioError("err.file_empty", name=text_column)
+    max_length = int(max_length)
+    if max_length < 2:
+        raise StudioError("err.max_length_invalid", value=max_length)
+    start = time.perf_counter()
+    lengths = token_lengths(ds, tokenizer, text_column, text_pair, limit)
+    over = int((lengths > max_length).sum())
+    return {"rows": int(len(lengths)), "max_length": max_length, "mean": float(lengths.mean()),
+            "min": int(lengths.min()), "max": int(lengths.max()),
+            "percentiles": {str(p): float(np.percentile(lengths, p)) for p in PERCENTILES},
+            "truncated": over, "truncated_share": over / len(lengths),
+            "histogram": histogram(lengths, max_length, bins), "seconds": time.perf_counter() - start}
