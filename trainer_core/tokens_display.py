@@ -1,0 +1,257 @@
+"""HTML for the Tokenizer tab: coloured token chips and aligned rows of ids, built from an Encoding.
+
+Every piece of user text (the input, token strings, even translated templates that
+may mention ``</s>``) goes through ``html.escape``: a text containing ``<script>``
+must show literally, never run.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from .i18n import t
+from .tokens import Encoding, EncodedRow, TokenView
+from .tokens_stats import TokenStats
+
+BLOCK = 24        # table columns per block: long inputs wrap as stacked aligned blocks, not one wide table
+PALETTE = 6
+_VISIBLE_WS = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"})
+
+TOKENS_CSS = """
+.tokv { font-size: 14px; line-height: 1.5; }
+.tokv .facts { margin: 0 0 6px 0; }
+.tokv .facts b { font-size: 15px; }
+.tokv .note { margin: 4px 0; padding: 4px 8px; border-left: 3px solid #d97706; background: rgba(217,119,6,.08); }
+.tokv .err { margin: 4px 0; padding: 6px 8px; border-left: 3px solid #dc2626; background: rgba(220,38,38,.08); }
+.tokv .legend span.k { font-size: 12px; }
+.tokv .rowh { margin-top: 10px; font-weight: 600; }
+.tokv .chips { display: flex; flex-wrap: wrap; gap: 3px; margin: 4px 0; }
+.tokv .k { display: inline-flex; flex-direction: column; align-items: center; padding: 1px 5px; border-radius: 4px;
+  border: 1px solid rgba(0,0,0,.15); white-space: pre; font-family: ui-monospace, monospace; }
+.tokv .k small { font-size: 10px; opacity: .75; }
+.tokv .k i { opacity: .55; font-style: normal; }
+.tokv .c0 { background: rgba(59,130,246,.22); } .tokv .c1 { background: rgba(16,185,129,.22); }
+.tokv .c2 { background: rgba(245,158,11,.25); } .tokv .c3 { background: rgba(236,72,153,.2); }
+.tokv .c4 { background: rgba(139,92,246,.22); } .tokv .c5 { background: rgba(20,184,166,.22); }
+.tokv .sp { background: rgba(107,114,128,.25); font-weight: 600; }
+.tokv .sb { border-bottom: 3px solid #7c3aed; }
+.tokv .sa { border-bottom: 3px solid #2563eb; }
+.tokv .pad { opacity: .45; border-style: dashed; }
+.tokv .unk { outline: 2px solid #dc2626; }
+.tokv .jm { outline: 2px dotted #d97706; }
+.tokv .mg { box-shadow: inset 0 -2px 0 #059669; }
+.tokv .scroll { overflow-x: auto; }
+.tokv table.ids { border-collapse: collapse; margin: 4px 0 8px 0; font-family: ui-monospace, monospace; font-size: 12px; }
+.tokv table.ids th { text-align: left; padding: 1px 6px; font-weight: 600; white-space: nowrap; }
+.tokv table.ids td { text-align: center; padding: 1px 4px; border: 1px solid rgba(0,0,0,.1); white-space: pre; }
+.tokv table.ids td.z { color: #dc2626; font-weight: 600; }
+.tokv table.ids td.na { font-style: italic; opacity: .7; text-align: left; }
+.tokv .dec { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+.tokv .stats td, .tokv .stats th { padding: 2px 8px; border-bottom: 1px solid rgba(0,0,0,.1); text-align: right; }
+.tokv .stats th:first-child, .tokv .stats td:first-child { text-align: left; }
+"""
+
+
+def _tx(key: str, lang: str, **params) -> str:
+    """Translated text, HTML-escaped after filling in (params may be user text)."""
+    return escape(t(key, lang, **params))
+
+
+def _shown(view: TokenView, byte_level: bool, raw_bytes: bool) -> str:
+    """The chip text: merged characters (whitespace made visible) or the raw vocabulary string."""
+    if raw_bytes or view.special:
+        return escape(view.raw)
+    if byte_level or view.partial:
+        return escape(view.text.translate(_VISIBLE_WS))
+    if view.continuation and len(view.raw) > 2:
+        return "<i>##</i>" + escape(view.raw[2:])
+    return escape(view.raw)
+
+
+def _groups(row: EncodedRow, raw_bytes: bool) -> list[list[TokenView]]:
+    if raw_bytes:
+        return [[v] for v in row.tokens]
+    out: list[list[TokenView]] = []
+    for v in row.tokens:
+        if v.group_size:
+            out.append([v])
+        else:
+            out[-1].append(v)
+    return out
+
+
+def _classes(first: TokenView, members: list[TokenView], colour: int) -> str:
+    cls = ["k", "sp" if first.special else f"c{colour % PALETTE}"]
+    if first.pad:
+        cls.append("pad")
+    if first.sequence == 0:
+        cls.append("sa")
+    elif first.sequence == 1:
+        cls.append("sb")
+    if first.unk:
+        cls.append("unk")
+    if first.jamo:
+        cls.append("jm")
+    if len(members) > 1:
+        cls.append("mg")
+    return " ".join(cls)
+
+
+def _chip(members: list[TokenView], colour: int, byte_level: bool, raw_bytes: bool, lang: str) -> str:
+    first = members[0]
+    ids = " ".join(str(m.id) for m in members)
+    raws = " ".join(m.raw for m in members)
+    starts = [m.start for m in members if m.start is not None and not m.special]
+    span = f"{min(starts)}–{max(m.end for m in members if m.start is not None)}" if starts else "-"
+    title = _tx("tok.chip_title", lang, ids=ids, raw=raws, span=span)
+    body = _shown(first, byte_level, raw_bytes)
+    if first.unk or first.jamo or (raw_bytes and first.source and byte_level):
+        body += f"<small>{escape(first.source.translate(_VISIBLE_WS))}</small>"
+    return f'<span class="{_classes(first, members, colour)}" title="{title}">{body}</span>'
+
+
+def _table(row: EncodedRow, groups: list[list[TokenView]], enc: Encoding, raw_bytes: bool, lang: str) -> str:
+    byte_level = enc.facts.byte_level
+    has_tti = "token_type_ids" in enc.returned_keys
+    blocks, current, width = [], [], 0
+    for members in groups:  # cut blocks only between groups, so a merged chip never splits
+        current.append(members)
+        width += len(members)
+        if width >= BLOCK:
+            blocks.append(current)
+            current, width = [], 0
+    if current:
+        blocks.append(current)
+    out = []
+    for block in blocks:
+        flat = [m for members in block for m in members]
+        tok_cells = "".join(
+            f'<td colspan="{len(members)}">{_shown(members[0], byte_level, raw_bytes)}</td>' if len(members) > 1
+            else f"<td>{_shown(members[0], byte_level, raw_bytes)}</td>" for members in block)
+        ids = "".join(f"<td>{m.id}</td>" for m in flat)
+        att = "".join(f'<td class="z">0</td>' if m.attention == 0 else "<td>1</td>" for m in flat)
+        if has_tti:
+            tti = "".join(f"<td>{m.segment}</td>" for m in flat)
+        else:
+            tti = f'<td class="na" colspan="{len(flat)}">{_tx("tok.cell_not_returned", lang)}</td>'
+        seq = "".join(f"<td>{'-' if m.sequence is None else m.sequence}</td>" for m in flat)
+        out.append(
+            '<table class="ids">'
+            f"<tr><th>{_tx('tok.row_token', lang)}</th>{tok_cells}</tr>"
+            f"<tr><th>input_ids</th>{ids}</tr>"
+            f"<tr><th>attention_mask</th>{att}</tr>"
+            f"<tr><th>token_type_ids</th>{tti}</tr>"
+            f"<tr><th>sequence_ids()</th>{seq}</tr>"
+            "</table>")
+    return '<div class="scroll">' + "".join(out) + "</div>"
+
+
+def _side(side: str, lang: str) -> str:
+    return t("tok.side_left", lang) if side == "left" else t("tok.side_right", lang)
+
+
+def _row_notes(row: EncodedRow, enc: Encoding, lang: str) -> list[str]:
+    notes = []
+    if row.truncated:
+        notes.append(_tx("tok.note_truncated", lang, max_length=enc.options.max_length or enc.facts.model_max_length,
+                         side=_side(enc.facts.truncation_side, lang)))
+    jamo = [v for v in row.tokens if v.jamo]
+    if jamo:
+        syllables = {(v.sequence, v.start) for v in jamo}
+        example = " ".join(v.raw for v in jamo[:6])
+        notes.append(_tx("tok.note_jamo", lang, n=len(syllables), example=example, source=jamo[0].source))
+    if row.unk_spans:
+        spans = ", ".join(f"'{s}'" for s in row.unk_spans[:12])
+        notes.append(_tx("tok.note_unk", lang, n=len(row.unk_spans), spans=spans))
+    merged = sum(1 for v in row.tokens if v.group_size > 1)
+    if merged:
+        notes.append(_tx("tok.note_merged", lang, n=merged))
+    pads = sum(1 for v in row.tokens if v.pad)
+    if pads:
+        notes.append(_tx("tok.note_padded", lang, n=pads, side=_side(enc.facts.padding_side, lang)))
+    return [f'<div class="note">{n}</div>' for n in notes]
+
+
+def facts_html(enc: Encoding, lang: str) -> str:
+    f = enc.facts
+    algo = f.algorithm + (" (byte-level)" if f.byte_level else "")
+    max_len = f.model_max_length if f.model_max_length else t("tok.not_set", lang)
+    line = _tx("tok.facts", lang, cls=f.cls, algorithm=algo, vocab=f"{f.vocab_size:,}", max_len=max_len,
+               side=_side(f.padding_side, lang))
+    specials = escape(", ".join(f"{k}={v}" for k, v in f.special_tokens.items()))
+    parts = [f'<div class="facts"><b>{escape(f.ref)}</b><br>{line}<br>'
+             f'{_tx("tok.specials", lang)} <code>{specials}</code><br>'
+             f'{_tx("tok.returned", lang, keys=", ".join(enc.returned_keys))}</div>']
+    if "token_type_ids" in enc.not_returned:
+        parts.append(f'<div class="note">{_tx("tok.no_token_type_ids", lang)}</div>')
+    if f.splits_hangul:
+        parts.append(f'<div class="note">{_tx("tok.normalizer_jamo", lang)}</div>')
+    if not enc.offsets_available:
+        parts.append(f'<div class="note">{_tx("tok.no_offsets", lang)}</div>')
+    return "".join(parts)
+
+
+def legend_html(lang: str) -> str:
+    items = [("k sp", "tok.lg_special"), ("k c0 sa", "tok.lg_seg_a"), ("k c1 sb", "tok.lg_seg_b"),
+             ("k sp pad", "tok.lg_pad"), ("k c2 unk", "tok.lg_unk"), ("k c3 jm", "tok.lg_jamo"),
+             ("k c4 mg", "tok.lg_merged")]
+    return '<div class="legend chips">' + "".join(
+        f'<span class="{cls}">{_tx(key, lang)}</span>' for cls, key in items) + "</div>"
+
+
+def render_view(enc: Encoding, lang: str = "en", raw_bytes: bool = False) -> str:
+    """The whole panel for one tokenizer: facts, notes, then per row chips, aligned table, decode()."""
+    parts = ['<div class="tokv">', facts_html(enc, lang), legend_html(lang)]
+    byte_level = enc.facts.byte_level
+    for n, row in enumerate(enc.rows, 1):
+        groups = _groups(row, raw_bytes)
+        real = sum(1 for v in row.tokens if not v.pad)
+        parts.append(f'<div class="rowh">{_tx("tok.row_head", lang, n=n, count=len(row.tokens), real=real)}</div>')
+        parts.extend(_row_notes(row, enc, lang))
+        colour = 0
+        chips = []
+        for members in groups:
+            chips.append(_chip(members, colour, byte_level, raw_bytes, lang))
+            if not members[0].special:
+                colour += 1
+        parts.append('<div class="chips">' + "".join(chips) + "</div>")
+        parts.append(_table(row, groups, enc, raw_bytes, lang))
+        parts.append(f'<div class="dec">decode(input_ids) → {escape(row.decoded)}\n'
+                     f'decode(input_ids, skip_special_tokens=True) → {escape(row.decoded_skip_special)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def error_html(message: str, ref: str, lang: str) -> str:
+    return (f'<div class="tokv"><div class="facts"><b>{escape(str(ref))}</b></div>'
+            f'<div class="err">{escape(message)}</div></div>')
+
+
+def stats_html(stats: list[TokenStats], lang: str) -> str:
+    """One column per tokenizer; rows are the measures."""
+    if not stats:
+        return ""
+    pct = lambda x: "-" if x is None else f"{x:.1%}"  # noqa: E731
+    num = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
+    rows = [
+        ("tok.st_texts", [str(s.texts) for s in stats]),
+        ("tok.st_tokens", [f"{s.tokens:,}" for s in stats]),
+        ("tok.st_tpw", [num(s.tokens_per_word) for s in stats]),
+    ]
+    if any(s.tokens_per_eojeol is not None for s in stats):
+        rows.append(("tok.st_tpe", [num(s.tokens_per_eojeol) for s in stats]))
+    rows += [
+        ("tok.st_unk_rate", [pct(s.unk_rate) for s in stats]),
+        ("tok.st_unk_texts", [pct(s.texts_with_unk) for s in stats]),
+        ("tok.st_mean", [f"{s.mean_length:.1f}" for s in stats]),
+        ("tok.st_longest", [str(s.longest) for s in stats]),
+        ("tok.st_truncated", [pct(s.truncated_share) + (f" (max_length={s.max_length})" if s.max_length else "")
+                              for s in stats]),
+    ]
+    sample = stats[0].sample
+    head = _tx("tok.st_head", lang, sample=sample if sample != "dataset" else t("tok.st_dataset_name", lang),
+               n=stats[0].texts)
+    cols = "".join(f"<th>{escape(s.ref)}</th>" for s in stats)
+    body = "".join(f"<tr><td>{_tx(key, lang)}</td>" + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>"
+                   for key, values in rows)
+    return (f'<div class="tokv"><div class="facts">{head}</div><table class="stats"><tr><th></th>{cols}</tr>'
+            f"{body}</table></div>")
