@@ -100,7 +100,8 @@ class Predictor:
         run_info = {}
         if mref.kind in ("local", "builtin"):
             run_info = _read_json(Path(mref.location) / "results.json") or {}
-        if run_info.get("status") in _TRAINED_STATUSES:
+        steps = run_info.get("global_step")
+        if run_info.get("status") in _TRAINED_STATUSES and (not isinstance(steps, int) or steps > 0):
             head_untrained = False  # the run trained this head, whatever the base checkpoint lacked
         else:
             head_untrained = bool(loaded.newly_initialized)
