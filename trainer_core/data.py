@@ -195,7 +195,11 @@ def cast_labels(ds, label_column: str, kind: str | None = None):
 
 
 def _replace_column(ds, column: str, values, feature):
+    from datasets import Dataset, Features
+
     order = list(ds.column_names)
+    if order == [column]:  # removing the only column would leave a table of 0 rows
+        return Dataset.from_dict({column: values}, features=Features({column: feature}))
     ds = ds.remove_columns([column]).add_column(column, values, feature=feature)
     return ds.select_columns(order)
 
@@ -265,7 +269,7 @@ def can_stratify(labels, n_train: int, n_test: int) -> bool:
 
     counts = np.bincount(labels) if len(labels) else np.array([])
     counts = counts[counts > 0]
-    return len(counts) > 1 and counts.min() >= 2 and n_train >= len(counts) and n_test >= len(counts)
+    return bool(len(counts) > 1 and counts.min() >= 2 and n_train >= len(counts) and n_test >= len(counts))
 
 
 def split_like_datasets(ds, label_column: str, n_train: int, n_test: int, seed: int, stratify: bool):
