@@ -25,9 +25,11 @@ class TrainEvent:
     grad_norm: float | None = None
     samples_per_second: float | None = None
     metrics: dict | None = None
-    message: str | None = None
+    message: str | None = None   # English text; ``key``/``params`` render it in the user's language
     elapsed: float = 0.0
     time: float = field(default_factory=time.time)
+    key: str | None = None        # i18n key of ``message`` (t(key, lang, **params))
+    params: dict | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:

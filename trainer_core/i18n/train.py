@@ -92,6 +92,32 @@ STRINGS: dict[str, dict[str, str]] = {
     "err.cfg_yaml": {"en": "The configuration file is not valid YAML: {detail}.", "ko": "설정 파일이 올바른 YAML이 아닙니다: {detail}."},
     "err.cfg_precision_device": {"en": "Precision '{precision}' is not supported on {device}. Use fp32 (the fastest on a CPU here).",
                                  "ko": "정밀도 '{precision}'은(는) {device}에서 지원되지 않습니다. fp32를 쓰세요(이 CPU에서는 가장 빠름)."},
+    # --- engine progress -------------------------------------------------------
+    "train.phase_data": {"en": "Loading and splitting the data…", "ko": "데이터를 불러와 나누는 중…"},
+    "train.phase_model": {"en": "Preparing the model '{model}'…", "ko": "모델 '{model}'을(를) 준비하는 중…"},
+    "train.phase_baseline": {"en": "Training the TF-IDF + logistic regression baseline…",
+                             "ko": "TF-IDF + 로지스틱 회귀 기준선을 학습하는 중…"},
+    "train.scratch_lr_hint": {"en": "Note: a model built from scratch starts from random weights and usually needs a higher learning rate than {lr} (try 1e-3).",
+                              "ko": "참고: scratch 모델은 무작위 가중치에서 시작하므로 보통 {lr}보다 높은 학습률이 필요합니다(1e-3을 써 보세요)."},
+    "train.started": {"en": "Training {model} with the {backend} backend on {device}: {rows} rows, {steps} steps.",
+                      "ko": "{model} 모델을 {backend} 백엔드로 {device}에서 학습합니다: {rows}행, {steps}스텝."},
+    "train.done": {"en": "Finished: accuracy {accuracy:.1%}. Saved in {run_dir}.",
+                   "ko": "완료: 정확도 {accuracy:.1%}. {run_dir}에 저장했습니다."},
+    "train.stopped": {"en": "Stopped on request: accuracy so far {accuracy:.1%}. The model trained so far is saved in {run_dir}.",
+                      "ko": "요청에 따라 멈췄습니다: 지금까지 정확도 {accuracy:.1%}. 여기까지 학습한 모델을 {run_dir}에 저장했습니다."},
+    # --- training errors ---------------------------------------------------------
+    "err.train_oom": {"en": "Training ran out of memory (batch size {batch_size}, max length {max_length}). Lower the batch size or the max length (or use gradient accumulation) and try again.",
+                      "ko": "학습 중 메모리가 부족합니다(배치 크기 {batch_size}, 최대 길이 {max_length}). 배치 크기나 최대 길이를 줄이고(또는 그래디언트 누적을 쓰고) 다시 시도하세요."},
+    "err.disk_full": {"en": "The disk is full: the run could not be saved in {path}. Free some space (old runs can be deleted) and try again.",
+                      "ko": "디스크가 가득 차 {path}에 저장하지 못했습니다. 공간을 비우고(오래된 실행을 지워도 됩니다) 다시 시도하세요."},
+    "err.train_failed": {"en": "Training failed ({kind}): {detail}. Check the settings and the data, then try again.",
+                         "ko": "학습에 실패했습니다({kind}): {detail}. 설정과 데이터를 확인한 뒤 다시 시도하세요."},
+    "err.train_output_not_dir": {"en": "The output path {path} is a file, not a folder. Choose a folder for the run.",
+                                 "ko": "출력 경로 {path}은(는) 폴더가 아니라 파일입니다. 실행을 저장할 폴더를 고르세요."},
+    "err.train_output_not_empty": {"en": "The output folder {path} already holds other files ({found}) and is not a previous run. Choose an empty or new folder.",
+                                   "ko": "출력 폴더 {path}에 이전 실행이 아닌 다른 파일({found})이 있습니다. 비어 있거나 새 폴더를 고르세요."},
+    "err.run_missing": {"en": "{path} is not a training run folder (no config.yaml).",
+                        "ko": "{path}은(는) 학습 실행 폴더가 아닙니다(config.yaml 없음)."},
 }
 
 for _name, (_en, _ko, _en_help, _ko_help) in _FIELDS.items():

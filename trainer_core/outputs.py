@@ -1,0 +1,104 @@
+"""What a finished (or stopped) run leaves on disk, besides config.yaml and metrics.jsonl.
+
+- the model and tokenizer at the top of the run dir (``from_pretrained(run_dir)``),
+- ``eval_predictions.jsonl``: one line per evaluation row (text, text_pair, label, pred,
+  scores) for the confusion-matrix drill-down,
+- ``results.json``: the final metrics and facts about the run,
+- ``README.md``: the model card.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import time
+
+
+def softmax_rows(logits) -> list[list[float]]:
+    import numpy as np
+
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return (e / e.sum(axis=-1, keepdims=True)).tolist()
+
+
+def write_predictions(path, prepared, labels: list[int], preds: list[int], scores: list[list[float]]) -> None:
+    split = prepared.splits["validation"]
+    mapping, names = prepared.mapping, prepared.label_names
+    texts = split[mapping.text]
+    pairs = split[mapping.text_pair] if mapping.text_pair else [None] * len(texts)
+    with open(path, "w", encoding="utf-8") as out:
+        for text, pair, label, pred, row in zip(texts, pairs, labels, preds, scores):
+            out.write(json.dumps({"text": text, "text_pair": pair, "label": names[label], "pred": names[pred],
+                                  "scores": [round(s, 5) for s in row]}, ensure_ascii=False) + "\n")
+
+
+def run_baseline_into(results: dict, prepared, emit) -> None:
+    """The honest comparison: TF-IDF character n-grams + logistic regression on the same split."""
+    from .baseline import run_baseline
+
+    emit("log", message="Training the TF-IDF + logistic regression baseline", key="train.phase_baseline", params={})
+    base = run_baseline(prepared)
+    results["baseline_accuracy"] = base.get("accuracy")
+    results["baseline_macro_f1"] = base.get("macro_f1")
+    results["baseline_runtime"] = base.get("runtime")
+
+
+def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: float, owner, emit) -> dict:
+    from .card import render_card
+    from .metrics import argmax, compute_metrics
+    from .prepare import padding_stats
+    from .runtime import param_counts
+
+    run_dir, config = ctx.run_dir, ctx.config
+    preds = argmax(output.eval_logits)
+    labels = list(output.eval_labels)
+    metrics = compute_metrics(labels, preds, ctx.label_names)
+
+    # Save first: a stopped run must still leave a loadable model even if a later step fails.
+    choice.model.save_pretrained(run_dir)
+    choice.tokenizer.save_pretrained(run_dir)
+    write_predictions(run_dir / "eval_predictions.jsonl", prepared, labels, preds, softmax_rows(output.eval_logits))
+
+    import torch
+    import transformers
+
+    results = {
+        "status": output.status,
+        "eval_accuracy": metrics["accuracy"],
+        "eval_macro_f1": metrics["macro_f1"],
+        "eval_f1": metrics.get("f1"),
+        "eval_loss": output.eval_loss,
+        "per_class": metrics["per_class"],
+        "confusion_matrix": metrics["confusion_matrix"],
+        "label_names": list(ctx.label_names),
+        "train_runtime": round(output.train_runtime, 3),
+        "train_samples_per_second": round(output.train_samples_per_second, 3),
+        "train_loss": output.train_loss,
+        "global_step": output.global_step,
+        "total_steps": ctx.total_steps,
+        "num_train_rows": ctx.tokenized["train"].num_rows,
+        "num_eval_rows": ctx.tokenized["validation"].num_rows,
+        "model_ref": choice.model_ref,
+        "model_kind": choice.kind,
+        "language": choice.language,
+        "newly_initialized": list(choice.newly_initialized),
+        "param_counts": param_counts(choice.model),
+        "backend": config.backend,
+        "max_length_used": max_length,
+        "padding": padding_stats(ctx.tokenized["train"], config.batch_size, config.padding),
+        "device": ctx.device.type,
+        "threads": torch.get_num_threads(),
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                     "python": platform.python_version()},
+        "mapping": prepared.mapping.to_dict(),
+        "data_report": prepared.report,
+        "created": created,
+        "finished": time.time(),
+    }
+    if config.baseline:
+        run_baseline_into(results, prepared, emit)
+    (run_dir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str),
+                                          encoding="utf-8")
+    (run_dir / "README.md").write_text(render_card(config, results), encoding="utf-8")
+    return results

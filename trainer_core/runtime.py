@@ -1,0 +1,144 @@
+"""What both backends share at run time: the device, the model choice and the training context.
+
+Kept apart from ``engine.py`` (which orchestrates a run and writes its outputs) so each
+backend file only needs this small surface: a :class:`TrainContext` in, a
+:class:`BackendOutput` out.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import StudioError
+from .events import TrainEvent
+
+BUILTIN_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def pick_device():
+    """CUDA or MPS when present, else the CPU with every core (torch defaults to fewer on some hosts)."""
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    torch.set_num_threads(os.cpu_count() or 1)
+    return torch.device("cpu")
+
+
+def check_precision(precision: str, device) -> None:
+    """bf16/fp16 only where the device runs them: fp16 needs a GPU, bf16 a bf16-capable GPU or the CPU."""
+    import torch
+
+    kind = device.type
+    ok = precision == "fp32"
+    if precision == "fp16":
+        ok = kind in ("cuda", "mps")
+    elif precision == "bf16":
+        ok = kind == "cpu" or (kind == "cuda" and torch.cuda.is_bf16_supported())
+    if not ok:
+        raise StudioError("err.cfg_precision_device", precision=precision, device=kind)
+
+
+def param_counts(model) -> dict:
+    """Parameters of the pretrained body vs the task head (what fine-tuning adds on top)."""
+    total = sum(p.numel() for p in model.parameters())
+    body_module = getattr(model, getattr(model, "base_model_prefix", ""), None)
+    body = sum(p.numel() for p in body_module.parameters()) if body_module is not None else total
+    return {"body": int(body), "head": int(total - body), "total": int(total)}
+
+
+@dataclass
+class ModelChoice:
+    model: object
+    tokenizer: object
+    model_ref: str               # what was trained from: a path, Hub id, or "scratch"
+    kind: str                    # builtin | local | hub | scratch
+    language: str                # detected language of the training texts
+    newly_initialized: list[str]
+
+
+def build_model(config, prepared) -> ModelChoice:
+    """The model and tokenizer for a run; ``default`` picks by the language of the training texts.
+
+    The built-in MiniLM only knows English WordPieces (Korean turns into jamo and
+    ``[UNK]`` and does not learn), so for any other language ``default`` means
+    ``scratch``: a small BERT whose vocabulary is learned from the training texts only.
+    """
+    from . import sources
+    from .prepare import data_language, train_texts
+
+    texts = train_texts(prepared)
+    language = data_language(texts)
+    ref = config.model.strip()
+    if ref.lower() == sources.DEFAULT_REF:
+        ref = sources.DEFAULT_REF if language == "en" else sources.SCRATCH_REF
+    id2label = prepared.id2label
+    if ref.lower() == sources.SCRATCH_REF:
+        from .scratch import build_classifier
+
+        built = build_classifier(texts, id2label, arch="bert", size="small", seed=config.seed)
+        return ModelChoice(built.model, built.tokenizer, "scratch", "scratch", language, ["all weights (built from scratch)"])
+    mref = sources.resolve_model_ref(ref)
+    loaded = sources.load_classifier(mref, id2label=id2label)
+    tokenizer = sources.load_tokenizer(mref)
+    # The built-in folder path is machine-specific; name the model it is a copy of instead.
+    name = BUILTIN_NAME if mref.kind == "builtin" else mref.location
+    return ModelChoice(loaded.model, tokenizer, name, mref.kind, language, loaded.newly_initialized)
+
+
+@dataclass
+class BackendOutput:
+    """What a backend hands back: how training went and the final evaluation logits, in eval order."""
+
+    status: str                  # completed | stopped
+    global_step: int
+    train_runtime: float
+    train_samples_per_second: float
+    eval_logits: object          # numpy array [rows, classes]
+    eval_labels: list[int]
+    eval_loss: float | None = None
+    train_loss: float | None = None
+
+
+@dataclass
+class TrainContext:
+    """Everything a backend needs; backends never load data or build models themselves."""
+
+    config: object
+    model: object
+    tokenizer: object
+    tokenized: object            # DatasetDict with train/validation model inputs + labels
+    collator: object
+    device: object
+    run_dir: object
+    label_names: list[str]
+    total_steps: int
+    warmup_steps: int
+    on_event: Callable[[TrainEvent], None]
+    stop: threading.Event = field(default_factory=threading.Event)
+    started: float = field(default_factory=time.monotonic)
+    last_eval_step: int = -1     # so the final evaluation is not reported twice at the same step
+
+    def emit(self, kind: str, **values) -> TrainEvent:
+        values.setdefault("total_steps", self.total_steps)
+        event = TrainEvent(kind, elapsed=round(time.monotonic() - self.started, 3), **values)
+        if kind == "eval":
+            self.last_eval_step = event.step
+        self.on_event(event)
+        return event
+
+    def eval_metrics(self, labels, logits, loss: float | None = None) -> dict:
+        """The scalar metrics an 'eval' event carries (accuracy, macro_f1, f1 for two classes, loss)."""
+        from .metrics import SCALAR_KEYS, argmax, compute_metrics
+
+        full = compute_metrics(list(labels), argmax(logits), self.label_names)
+        out = {k: full[k] for k in SCALAR_KEYS if k in full}
+        if loss is not None:
+            out["loss"] = float(loss)
+        return out
