@@ -176,3 +176,23 @@ def token_length_stats(ds, tokenizer, text_column: str, text_pair: str | None = 
             "percentiles": {str(p): float(np.percentile(lengths, p)) for p in PERCENTILES},
             "truncated": over, "truncated_share": over / len(lengths),
             "histogram": histogram(lengths, max_length, bins), "seconds": time.perf_counter() - start}
+
+
+EVAL_SPLIT_NAMES = ("validation", "valid", "dev", "test")
+
+
+def suggest_split(summary: dict) -> dict:
+    """Starting values for the split controls: the data's own validation split when it has one,
+    else the tutorial's 10,000/1,000/1,000 for big sets and 10%/10% for small ones."""
+    splits = summary["splits"]
+    first = summary["first_split"]
+    labelled = summary.get("distribution", {})  # splits that have the label column
+    own = [n for n in EVAL_SPLIT_NAMES if n in splits and n != first and splits[n] > 0 and n in labelled]
+    if own:
+        return {"eval_split": own[0], "train_rows": 0, "eval_rows": 0, "test_rows": 0}
+    rows = splits[first]
+    classes = max(2, len(summary.get("label_names") or []))
+    if rows >= 12_000:
+        return {"eval_split": "", "train_rows": 10_000, "eval_rows": 1_000, "test_rows": 1_000}
+    tenth = max(classes, rows // 10)
+    return {"eval_split": "", "train_rows": 0, "eval_rows": tenth, "test_rows": tenth if rows >= 20 * classes else 0}
