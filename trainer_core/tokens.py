@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .errors import StudioError
@@ -80,21 +80,27 @@ def get_tokenizer(ref) -> LoadedTokenizer:
     from .sources import load_tokenizer, resolve_model_ref
 
     mref = resolve_model_ref(given)
-    key = f"{mref.kind}:{mref.location}"
-    if mref.kind == "local":
+    key = mref.location  # 'default' and the built-in folder typed out are one tokenizer
+    if not mref.is_hub:
         key += "@" + _local_stamp(mref.location)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
-            return hit
-    entry = LoadedTokenizer(load_tokenizer(mref), given, mref.location, mref.kind)
-    with _cache_lock:
-        _cache[key] = entry
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return entry
+    if hit is None:
+        hit = LoadedTokenizer(load_tokenizer(mref), given, mref.location, mref.kind)
+        with _cache_lock:
+            _cache[key] = hit
+            _cache.move_to_end(key)
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    if hit.ref == given:
+        return hit
+    # Same tokenizer and lock, named as this caller asked for it (the panel title and code use the name).
+    named = replace(hit, ref=given, kind=mref.kind, facts=None)
+    if hit.facts is not None:
+        named.facts = replace(hit.facts, ref=given)
+    return named
 
 
 # --- facts ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .i18n import t
 from .tokens import Encoding, EncodedRow, TokenView
 from .tokens_stats import TokenStats
 
-BLOCK = 24        # table columns per block: long inputs wrap as stacked aligned blocks, not one wide table
+BLOCK = 12        # table columns per block: long inputs wrap as stacked aligned blocks, not one wide table
 PALETTE = 6
 _VISIBLE_WS = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"})
 
@@ -25,9 +25,9 @@ TOKENS_CSS = """
 .tokv .legend span.k { font-size: 12px; }
 .tokv .rowh { margin-top: 10px; font-weight: 600; }
 .tokv .chips { display: flex; flex-wrap: wrap; gap: 3px; margin: 4px 0; }
-.tokv .k { display: inline-flex; flex-direction: column; align-items: center; padding: 1px 5px; border-radius: 4px;
+.tokv .k { display: inline-block; text-align: center; padding: 1px 5px; border-radius: 4px;
   border: 1px solid rgba(0,0,0,.15); white-space: pre; font-family: ui-monospace, monospace; }
-.tokv .k small { font-size: 10px; opacity: .75; }
+.tokv .k small { display: block; font-size: 10px; opacity: .75; }
 .tokv .k i { opacity: .55; font-style: normal; }
 .tokv .c0 { background: rgba(59,130,246,.22); } .tokv .c1 { background: rgba(16,185,129,.22); }
 .tokv .c2 { background: rgba(245,158,11,.25); } .tokv .c3 { background: rgba(236,72,153,.2); }
@@ -56,15 +56,28 @@ def _tx(key: str, lang: str, **params) -> str:
     return escape(t(key, lang, **params))
 
 
-def _shown(view: TokenView, byte_level: bool, raw_bytes: bool) -> str:
+def _memo_escape():
+    """``html.escape`` with a memo: in a long input the same pieces recur thousands of times."""
+    memo: dict[str, str] = {}
+
+    def esc(text: str) -> str:
+        out = memo.get(text)
+        if out is None:
+            out = memo[text] = escape(text)
+        return out
+
+    return esc
+
+
+def _shown(view: TokenView, byte_level: bool, raw_bytes: bool, esc=escape) -> str:
     """The chip text: merged characters (whitespace made visible) or the raw vocabulary string."""
     if raw_bytes or view.special:
-        return escape(view.raw)
+        return esc(view.raw)
     if byte_level or view.partial:
-        return escape(view.text.translate(_VISIBLE_WS))
+        return esc(view.text.translate(_VISIBLE_WS))
     if view.continuation and len(view.raw) > 2:
-        return "<i>##</i>" + escape(view.raw[2:])
-    return escape(view.raw)
+        return "<i>##</i>" + esc(view.raw[2:])
+    return esc(view.raw)
 
 
 def _groups(row: EncodedRow, raw_bytes: bool) -> list[list[TokenView]]:
@@ -96,25 +109,28 @@ def _classes(first: TokenView, members: list[TokenView], colour: int) -> str:
     return " ".join(cls)
 
 
-def _chip(members: list[TokenView], colour: int, byte_level: bool, raw_bytes: bool, lang: str) -> str:
+def _chip(members: list[TokenView], body: str, colour: int, byte_level: bool, raw_bytes: bool, esc,
+          title_template: str) -> str:
     first = members[0]
-    ids = " ".join(str(m.id) for m in members)
-    raws = " ".join(m.raw for m in members)
-    starts = [m.start for m in members if m.start is not None and not m.special]
-    span = f"{min(starts)}–{max(m.end for m in members if m.start is not None)}" if starts else "-"
-    title = _tx("tok.chip_title", lang, ids=ids, raw=raws, span=span)
-    body = _shown(first, byte_level, raw_bytes)
+    if len(members) == 1:
+        ids, raws = str(first.id), first.raw
+        span = "-" if first.start is None or first.special else f"{first.start}–{first.end}"
+    else:
+        ids = " ".join(str(m.id) for m in members)
+        raws = " ".join(m.raw for m in members)
+        located = [m for m in members if m.start is not None]
+        span = f"{min(m.start for m in located)}–{max(m.end for m in located)}" if located else "-"
+    title = title_template.format(ids=ids, raw=esc(raws), span=span)  # template escaped by the caller
     if first.unk or first.jamo or (raw_bytes and first.source and byte_level):
-        body += f"<small>{escape(first.source.translate(_VISIBLE_WS))}</small>"
+        body += f"<small>{esc(first.source.translate(_VISIBLE_WS))}</small>"
     return f'<span class="{_classes(first, members, colour)}" title="{title}">{body}</span>'
 
 
-def _table(row: EncodedRow, groups: list[list[TokenView]], enc: Encoding, raw_bytes: bool, lang: str) -> str:
-    byte_level = enc.facts.byte_level
+def _table(groups: list[list[TokenView]], shown: list[str], enc: Encoding, lang: str) -> str:
     has_tti = "token_type_ids" in enc.returned_keys
     blocks, current, width = [], [], 0
-    for members in groups:  # cut blocks only between groups, so a merged chip never splits
-        current.append(members)
+    for members, text in zip(groups, shown):  # cut blocks only between groups, so a merged chip never splits
+        current.append((members, text))
         width += len(members)
         if width >= BLOCK:
             blocks.append(current)
@@ -123,10 +139,9 @@ def _table(row: EncodedRow, groups: list[list[TokenView]], enc: Encoding, raw_by
         blocks.append(current)
     out = []
     for block in blocks:
-        flat = [m for members in block for m in members]
-        tok_cells = "".join(
-            f'<td colspan="{len(members)}">{_shown(members[0], byte_level, raw_bytes)}</td>' if len(members) > 1
-            else f"<td>{_shown(members[0], byte_level, raw_bytes)}</td>" for members in block)
+        flat = [m for members, _ in block for m in members]
+        tok_cells = "".join(f'<td colspan="{len(members)}">{text}</td>' if len(members) > 1 else f"<td>{text}</td>"
+                            for members, text in block)
         ids = "".join(f"<td>{m.id}</td>" for m in flat)
         att = "".join(f'<td class="z">0</td>' if m.attention == 0 else "<td>1</td>" for m in flat)
         if has_tti:
@@ -202,19 +217,22 @@ def render_view(enc: Encoding, lang: str = "en", raw_bytes: bool = False) -> str
     """The whole panel for one tokenizer: facts, notes, then per row chips, aligned table, decode()."""
     parts = ['<div class="tokv">', facts_html(enc, lang), legend_html(lang)]
     byte_level = enc.facts.byte_level
+    title_template = _tx("tok.chip_title", lang)  # filled per chip with str.format: t() per token is slow
+    esc = _memo_escape()
     for n, row in enumerate(enc.rows, 1):
         groups = _groups(row, raw_bytes)
         real = sum(1 for v in row.tokens if not v.pad)
         parts.append(f'<div class="rowh">{_tx("tok.row_head", lang, n=n, count=len(row.tokens), real=real)}</div>')
         parts.extend(_row_notes(row, enc, lang))
+        shown = [_shown(members[0], byte_level, raw_bytes, esc) for members in groups]
         colour = 0
         chips = []
-        for members in groups:
-            chips.append(_chip(members, colour, byte_level, raw_bytes, lang))
+        for members, body in zip(groups, shown):
+            chips.append(_chip(members, body, colour, byte_level, raw_bytes, esc, title_template))
             if not members[0].special:
                 colour += 1
         parts.append('<div class="chips">' + "".join(chips) + "</div>")
-        parts.append(_table(row, groups, enc, raw_bytes, lang))
+        parts.append(_table(groups, shown, enc, lang))
         parts.append(f'<div class="dec">decode(input_ids) → {escape(row.decoded)}\n'
                      f'decode(input_ids, skip_special_tokens=True) → {escape(row.decoded_skip_special)}</div>')
     parts.append("</div>")

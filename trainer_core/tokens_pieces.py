@@ -32,7 +32,7 @@ def _byte_decoder() -> dict[str, int]:
 _BYTES = _byte_decoder()
 
 
-@dataclass
+@dataclass(slots=True)
 class TokenView:
     id: int
     raw: str                  # the token string as in the vocabulary ('Ġ2', 'íĬ', '##ᅲ')
@@ -76,21 +76,22 @@ def row_tokens(tok, info, batch, i: int, single: bool, text: str, pair: str | No
         sequences = [None if s else (types[k] if types else 0) for k, s in enumerate(specials)]
         truncated = False
     unk_id = tok.unk_token_id
+    prefix = info.continuation_prefix
     sources = (text, pair)
+    if types is None:
+        types = sequences
     views = []
-    for k, tid in enumerate(ids):
-        seq = sequences[k]
-        start, end = offsets[k] if offsets[k] is not None else (None, None)
-        special = bool(specials[k])
+    # Positional arguments and slots: this loop runs for thousands of tokens per request.
+    for k, (tid, raw, offset, special, att, seq) in enumerate(zip(ids, raws, offsets, specials, attention, sequences)):
+        start, end = offset if offset is not None else (None, None)
+        special = bool(special)
         source = sources[seq][start:end] if (seq is not None and start is not None and not special) else ""
-        raw = raws[k]
         views.append(TokenView(
-            id=tid, raw=raw, text=raw, start=start, end=end, source=source, special=special,
-            segment=types[k] if types is not None else seq, sequence=seq, attention=attention[k],
-            pad=attention[k] == 0, unk=unk_id is not None and tid == unk_id and not special,
-            continuation=bool(info.continuation_prefix) and raw.startswith(info.continuation_prefix) and not special,
-            jamo=bool(_JAMO.search(raw)) and bool(_SYLLABLE.search(source)),
-            group=k,
+            tid, raw, raw, start, end, source, special, types[k], seq, att, att == 0,
+            tid == unk_id and not special,
+            bool(prefix) and not special and raw.startswith(prefix),
+            info.splits_hangul and bool(source) and bool(_JAMO.search(raw)) and bool(_SYLLABLE.search(source)),
+            k,
         ))
     merge_byte_pieces(views, info.byte_level)
     return views, truncated

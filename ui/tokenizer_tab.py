@@ -10,9 +10,9 @@ from trainer_core.tokens_view import compare, stats_view
 from ui.common import AppContext, on
 from ui.i18n import L
 
-# Written for this app in the style of a YNAT headline (a syllable BPE splits into bytes,
+# Written for this app in the style of a news headline (syllables byte-level BPE splits into bytes,
 # a number chunk MiniLM turns into [UNK]), plus markup that must show literally.
-EXAMPLE_TEXT = "유튜브, 내달 2일까지 크리에이터 지원 공간 운영 <script>"
+EXAMPLE_TEXT = "새 스마트폰 3일부터 사전 판매…유튜브로 생중계 <script>"
 EXAMPLE_PAIR = "The museum will reopen to the public on March 3."
 
 
