@@ -2,9 +2,9 @@
 
 It plays the endpoints huggingface_hub 2.4 calls for ``whoami``, ``create_repo`` and
 ``upload_folder``: ``/api/whoami-v2``, ``/api/repos/create``,
-``/api/models/{repo}/preupload/{rev}`` (every file answered "regular", so contents
+``/api/{models|spaces}/{repo}/preupload/{rev}`` (every file answered "regular", so contents
 arrive base64-encoded inside the commit and no LFS/xet storage is needed) and
-``/api/models/{repo}/commit/{rev}`` (NDJSON). Anything else is recorded and
+``/api/{models|spaces}/{repo}/commit/{rev}`` (NDJSON). Anything else is recorded and
 answered 404, so a test sees an unexpected call instead of a hang.
 """
 from __future__ import annotations
@@ -30,6 +30,14 @@ class FakeHub:
         return self.repos[repo_id]["files"]
 
 
+def _repo_of(path: str) -> tuple[str | None, str | None]:
+    """('models'|'spaces'|'datasets', 'owner/name') for /api/<kind>/<owner>/<name>/<action>/..."""
+    parts = path.split("/")
+    if len(parts) >= 6 and parts[1] == "api" and parts[2] in ("models", "spaces", "datasets"):
+        return parts[2], f"{parts[3]}/{parts[4]}"
+    return None, None
+
+
 def _handler(hub: FakeHub):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -48,7 +56,8 @@ def _handler(hub: FakeHub):
         def _record(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            hub.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
+            hub.requests.append({"method": self.command, "path": self.path,
+                                 "headers": {k.lower(): v for k, v in self.headers.items()},
                                  "body": body})
             return body
 
@@ -86,18 +95,21 @@ def _handler(hub: FakeHub):
             if path == "/api/repos/create":
                 data = json.loads(body)
                 repo_id = f"{data.get('organization') or hub.user}/{data['name']}"
+                prefix = {"space": "spaces/", "dataset": "datasets/"}.get(data.get("type") or "model", "")
+                url = f"{hub.url}/{prefix}{repo_id}"
                 if repo_id in hub.repos:
-                    return self._reply(409, {"error": "You already created this model repo", "url": f"{hub.url}/{repo_id}"})
-                hub.repos[repo_id] = {"private": data.get("visibility") == "private", "files": {}}
-                return self._reply(200, {"url": f"{hub.url}/{repo_id}", "name": repo_id, "id": repo_id})
+                    return self._reply(409, {"error": "You already created this repo", "url": url})
+                hub.repos[repo_id] = {"private": data.get("visibility") == "private", "files": {},
+                                      "type": data.get("type") or "model", "sdk": data.get("sdk")}
+                return self._reply(200, {"url": url, "name": repo_id, "id": repo_id})
             if path == "/api/validate-yaml":
                 return self._validate_yaml(json.loads(body)["content"])
-            if path.startswith("/api/models/") and "/preupload/" in path:
+            kind, repo_id = _repo_of(path)
+            if kind and "/preupload/" in path:
                 files = json.loads(body)["files"]
                 return self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False,
                                                     "oid": None} for f in files]})
-            if path.startswith("/api/models/") and "/commit/" in path:
-                repo_id = path[len("/api/models/"):].split("/commit/")[0]
+            if kind and "/commit/" in path:
                 if repo_id not in hub.repos:
                     return self._reply(404, {"error": f"Repository {repo_id} not found"})
                 for line in body.splitlines():

@@ -19,6 +19,16 @@ def on_space() -> bool:
     return bool(os.environ.get("SPACE_ID", "").strip())
 
 
+def oauth_enabled() -> bool:
+    """True when "Sign in with Hugging Face" can work: a Space with ``hf_oauth: true`` in its README.
+
+    The platform then sets SYSTEM=spaces and the OAUTH_* variables. Anywhere else Gradio's
+    LoginButton would need a locally saved token (or fail at start-up), so it is not shown.
+    """
+    return (os.environ.get("SYSTEM") == "spaces" and on_space()
+            and bool(os.environ.get("OAUTH_CLIENT_ID")) and bool(os.environ.get("OAUTH_CLIENT_SECRET")))
+
+
 @dataclass(frozen=True)
 class SpaceLimits:
     on_space: bool
@@ -67,6 +77,8 @@ def push_availability() -> tuple[str, bool]:
     if not hub_reachable():
         return "cls.push_offline", False
     if on_space():
+        if not oauth_enabled():
+            return "cls.push_no_oauth", False  # the owner's token is never used for visitors
         return "cls.push_login", True  # enabled; the handler refuses politely until the visitor signs in
     if os.environ.get("HF_TOKEN", "").strip():
         return "cls.push_env_token", True

@@ -9,7 +9,7 @@ from trainer_core.i18n import t
 from trainer_core.inference import get_predictor, usage_code
 from trainer_core.model_picker import (DEFAULT, base_model_of, dataset_examples, model_choices, needs_head,
                                        run_choices)
-from trainer_core.space import on_space, push_availability, push_token
+from trainer_core.space import oauth_enabled, push_availability, push_token
 from ui.common import AppContext, on
 from ui.i18n import L
 
@@ -45,25 +45,29 @@ def _describe(model_a, text, pair, lang):
     return _model_facts(predictor, cached, lang), code["pipeline"], code["direct"]
 
 
+def _top(pred, k: int) -> dict[str, float]:
+    """The k most probable classes: a plain dict, so API clients get clean label/confidences."""
+    return dict(pred.top(max(1, int(k))))
+
+
 def _classify(model_a, model_b, text, pair, top_k, lang):
     text, pair = (text or "").strip(), (pair or "").strip() or None
     pa, cached_a = get_predictor(_ref(model_a))
     preds, ms = pa.timed_predict([text], [pair] if pair else None)
-    k = int(top_k)
     lines = [t("cls.latency", lang, name="A", ms=f"{ms:.1f}")]
     if pa.head_untrained:
         lines.append(t("cls.head_untrained_short", lang, name="A"))
-    out_b = gr.Label(value=None, visible=False)
+    out_b = None
     if str(model_b or "").strip():
         pb, _ = _predictor(_ref(model_b), like=pa)
         preds_b, ms_b = pb.timed_predict([text], [pair] if pair else None)
-        out_b = gr.Label(value=preds_b[0].scores, num_top_classes=k, visible=True)
+        out_b = _top(preds_b[0], top_k)
         lines.append(t("cls.latency", lang, name="B", ms=f"{ms_b:.1f}"))
         if pb.head_untrained:
             lines.append(t("cls.head_untrained_short", lang, name="B"))
     code = usage_code(pa.ref.location, text, pair)
-    return (gr.Label(value=preds[0].scores, num_top_classes=k), out_b, "\n\n".join(lines),
-            _model_facts(pa, cached_a, lang), code["pipeline"], code["direct"])
+    return (_top(preds[0], top_k), out_b, "\n\n".join(lines), _model_facts(pa, cached_a, lang),
+            code["pipeline"], code["direct"])
 
 
 def _before(model_a, lang):
@@ -139,7 +143,7 @@ def build(ctx: AppContext) -> None:
                 go = gr.Button(L("cls.classify"), variant="primary", scale=1, elem_id="cls-go")
             with gr.Row():
                 label_a = gr.Label(label=L("cls.result_a"), elem_id="cls-label-a")
-                label_b = gr.Label(label=L("cls.result_b"), visible=False, elem_id="cls-label-b")
+                label_b = gr.Label(label=L("cls.result_b"), elem_id="cls-label-b")
             latency = gr.Markdown(elem_id="cls-latency")
             examples = gr.Dataset(components=[text, pair], samples=[], label=L("cls.examples"), visible=False)
         with gr.Tab(L("cls.tab_batch")):
@@ -159,7 +163,7 @@ def build(ctx: AppContext) -> None:
         with gr.Tab(L("cls.tab_push")):
             status_key, enabled = push_availability()
             gr.Markdown(L(status_key), elem_id="cls-push-status")
-            if on_space():
+            if oauth_enabled():
                 gr.LoginButton()
             push_run_dir = gr.Dropdown(choices=run_choices(None, "en"), allow_custom_value=True,
                                        label=L("cls.push_run"), elem_id="cls-push-run")

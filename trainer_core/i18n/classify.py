@@ -83,6 +83,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Sign in with your Hugging Face account to push a run to your own namespace. Your sign-in is used for this upload only.",
         "ko": "Hugging Face 계정으로 로그인하면 실행을 내 계정에 올릴 수 있습니다. 로그인 정보는 이번 업로드에만 쓰입니다.",
     },
+    "cls.push_no_oauth": {
+        "en": "Pushing is disabled on this Space: sign-in with Hugging Face is not enabled (the Space's README needs 'hf_oauth: true'). The owner's token is never used for visitors' uploads.",
+        "ko": "이 Space에서는 올리기를 사용할 수 없습니다. Hugging Face 로그인이 켜져 있지 않습니다(Space README에 'hf_oauth: true'가 필요). 방문자의 업로드에 소유자의 토큰은 절대 쓰지 않습니다.",
+    },
     "cls.push_env_token": {
         "en": "The token in the HF_TOKEN environment variable will be used for this upload. Repositories are private unless you untick the box.",
         "ko": "HF_TOKEN 환경 변수의 토큰으로 업로드합니다. 체크를 풀지 않으면 저장소는 비공개입니다.",
