@@ -73,7 +73,8 @@ def build_demo(online: bool | None = None):
             dataset=gr.State(None),
             runs=gr.State({}),
         )
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
+            ctx.extras["tabs"] = tabs  # lets a tab switch to another (Train -> "open in Classify")
             with gr.Tab(L("tab.dataset"), id="dataset"):
                 dataset_tab.build(ctx)
             with gr.Tab(L("tab.tokenizer"), id="tokenizer"):
