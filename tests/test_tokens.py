@@ -203,3 +203,31 @@ def test_concurrent_calls_with_different_options_do_not_mix(tiny_bert_dir):
     for th in threads:
         th.join()
     assert errors == []
+
+
+def test_sentencepiece_style_byte_fallback_pieces_merge_too():
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {f"<0x{b:02X}>": b for b in range(256)}
+    vocab.update({"<unk>": 256, "a": 257, "b": 258})
+    backend = Tokenizer(models.BPE(vocab=vocab, merges=[], byte_fallback=True, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok = PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="<unk>")
+    entry = LoadedTokenizer(tok, "byte-fallback", "-", "local")
+    assert facts(entry).byte_pieces == "byte-fallback" and not facts(entry).byte_level
+    row = encode(entry, "ab유a").rows[0]
+    assert [t.raw for t in row.tokens] == ["a", "b", "<0xEC>", "<0x9C>", "<0xA0>", "a"]
+    assert [t.text for t in row.tokens if t.group_size] == ["a", "b", "유", "a"]
+    assert [t.group_size for t in row.tokens] == [1, 1, 3, 0, 0, 1]
+
+
+def test_python_tokenizer_without_offsets_byt5_bytes_merge():
+    from transformers import ByT5Tokenizer
+
+    entry = LoadedTokenizer(ByT5Tokenizer(), "byt5", "-", "local")
+    enc = encode(entry, ["a유", "bb"], options=EncodeOptions("longest"))
+    first, second = enc.rows
+    assert [t.text for t in first.tokens if t.group_size] == ["a", "유", "</s>"]
+    assert [t.pad for t in second.tokens] == [False, False, False, True, True]
+    assert enc.not_returned == ["token_type_ids"] and first.decoded == "a유</s>"

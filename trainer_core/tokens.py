@@ -10,6 +10,8 @@ what the model really receives.
 """
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -65,6 +67,7 @@ def roberta_style() -> LoadedTokenizer:
 
             tok = train_byte_bpe(bundled_texts(), vocab_size=2000)
             folder = tempfile.mkdtemp(prefix="fts-roberta-style-")
+            atexit.register(shutil.rmtree, folder, True)
             tok.save_pretrained(folder)
             _roberta.append(LoadedTokenizer(tok, ROBERTA_STYLE, folder, "roberta-style"))
         return _roberta[0]
@@ -112,6 +115,7 @@ class TokenizerFacts:
     cls: str
     algorithm: str              # WordPiece, BPE, Unigram, WordLevel
     byte_level: bool
+    byte_pieces: str | None     # how pieces spell raw bytes: byte-level ('Ġ'), byte-fallback (<0xEC>), byte-chars (ByT5)
     vocab_size: int             # len(tokenizer): base vocabulary plus added tokens
     model_max_length: int | None
     padding_side: str
@@ -138,9 +142,15 @@ def _facts(entry: LoadedTokenizer) -> TokenizerFacts:
     tok = entry.tokenizer
     backend = _backend(tok)
     algorithm, byte_level, prefix, lowercases, splits_hangul = "?", False, None, False, False
+    # A python tokenizer may spell bytes as <0xNN> (or, like ByT5, one latin-1 character per byte).
+    byte_pieces = ("byte-chars" if type(tok).__name__ == "ByT5Tokenizer" else "byte-fallback") if backend is None else None
     if backend is not None:
         algorithm = type(backend.model).__name__
         byte_level = "ByteLevel" in f"{backend.pre_tokenizer!r} {backend.decoder!r}"
+        if byte_level:
+            byte_pieces = "byte-level"
+        elif getattr(backend.model, "byte_fallback", False):
+            byte_pieces = "byte-fallback"
         prefix = getattr(backend.model, "continuing_subword_prefix", None) or None
         if backend.normalizer is not None:
             lowercases = backend.normalizer.normalize_str("A") == "a"
@@ -148,6 +158,7 @@ def _facts(entry: LoadedTokenizer) -> TokenizerFacts:
     max_len = getattr(tok, "model_max_length", None)
     return TokenizerFacts(
         ref=entry.ref, location=entry.location, cls=type(tok).__name__, algorithm=algorithm, byte_level=byte_level,
+        byte_pieces=byte_pieces,
         vocab_size=len(tok), model_max_length=int(max_len) if max_len and max_len < _HUGE else None,
         padding_side=tok.padding_side, truncation_side=getattr(tok, "truncation_side", "right"),
         special_tokens={k: str(v) for k, v in tok.special_tokens_map.items()},

@@ -69,15 +69,13 @@ def _memo_escape():
     return esc
 
 
-def _shown(view: TokenView, byte_level: bool, raw_bytes: bool, esc=escape) -> str:
+def _shown(view: TokenView, raw_bytes: bool, esc=escape) -> str:
     """The chip text: merged characters (whitespace made visible) or the raw vocabulary string."""
     if raw_bytes or view.special:
         return esc(view.raw)
-    if byte_level or view.partial:
-        return esc(view.text.translate(_VISIBLE_WS))
     if view.continuation and len(view.raw) > 2:
         return "<i>##</i>" + esc(view.raw[2:])
-    return esc(view.raw)
+    return esc(view.text.translate(_VISIBLE_WS))
 
 
 def _groups(row: EncodedRow, raw_bytes: bool) -> list[list[TokenView]]:
@@ -109,7 +107,7 @@ def _classes(first: TokenView, members: list[TokenView], colour: int) -> str:
     return " ".join(cls)
 
 
-def _chip(members: list[TokenView], body: str, colour: int, byte_level: bool, raw_bytes: bool, esc,
+def _chip(members: list[TokenView], body: str, colour: int, byte_pieces: bool, raw_bytes: bool, esc,
           title_template: str) -> str:
     first = members[0]
     if len(members) == 1:
@@ -121,7 +119,7 @@ def _chip(members: list[TokenView], body: str, colour: int, byte_level: bool, ra
         located = [m for m in members if m.start is not None]
         span = f"{min(m.start for m in located)}–{max(m.end for m in located)}" if located else "-"
     title = title_template.format(ids=ids, raw=esc(raws), span=span)  # template escaped by the caller
-    if first.unk or first.jamo or (raw_bytes and first.source and byte_level):
+    if first.unk or first.jamo or (raw_bytes and first.source and byte_pieces):
         body += f"<small>{esc(first.source.translate(_VISIBLE_WS))}</small>"
     return f'<span class="{_classes(first, members, colour)}" title="{title}">{body}</span>'
 
@@ -216,7 +214,7 @@ def legend_html(lang: str) -> str:
 def render_view(enc: Encoding, lang: str = "en", raw_bytes: bool = False) -> str:
     """The whole panel for one tokenizer: facts, notes, then per row chips, aligned table, decode()."""
     parts = ['<div class="tokv">', facts_html(enc, lang), legend_html(lang)]
-    byte_level = enc.facts.byte_level
+    byte_pieces = bool(enc.facts.byte_pieces)
     title_template = _tx("tok.chip_title", lang)  # filled per chip with str.format: t() per token is slow
     esc = _memo_escape()
     for n, row in enumerate(enc.rows, 1):
@@ -224,11 +222,11 @@ def render_view(enc: Encoding, lang: str = "en", raw_bytes: bool = False) -> str
         real = sum(1 for v in row.tokens if not v.pad)
         parts.append(f'<div class="rowh">{_tx("tok.row_head", lang, n=n, count=len(row.tokens), real=real)}</div>')
         parts.extend(_row_notes(row, enc, lang))
-        shown = [_shown(members[0], byte_level, raw_bytes, esc) for members in groups]
+        shown = [_shown(members[0], raw_bytes, esc) for members in groups]
         colour = 0
         chips = []
         for members, body in zip(groups, shown):
-            chips.append(_chip(members, body, colour, byte_level, raw_bytes, esc, title_template))
+            chips.append(_chip(members, body, colour, byte_pieces, raw_bytes, esc, title_template))
             if not members[0].special:
                 colour += 1
         parts.append('<div class="chips">' + "".join(chips) + "</div>")

@@ -93,21 +93,24 @@ def row_tokens(tok, info, batch, i: int, single: bool, text: str, pair: str | No
             info.splits_hangul and bool(source) and bool(_JAMO.search(raw)) and bool(_SYLLABLE.search(source)),
             k,
         ))
-    merge_byte_pieces(views, info.byte_level)
+    if info.byte_pieces:
+        merge_byte_pieces(views, info.byte_pieces)
     return views, truncated
 
 
-def _piece_bytes(raw: str, byte_level: bool) -> bytes | None:
-    if byte_level:
+def _piece_bytes(raw: str, scheme: str) -> bytes | None:
+    if scheme == "byte-level":
         try:
             return bytes(_BYTES[c] for c in raw)
         except KeyError:  # an added token written in plain characters
             return None
+    if scheme == "byte-chars":
+        return bytes([ord(raw)]) if len(raw) == 1 and ord(raw) < 256 else None
     match = _BYTE_FALLBACK.match(raw)
     return bytes([int(match.group(1), 16)]) if match else None
 
 
-def merge_byte_pieces(views: list[TokenView], byte_level: bool) -> None:
+def merge_byte_pieces(views: list[TokenView], scheme: str) -> None:
     """Give byte pieces the characters they spell; pieces of one character share one chip.
 
     Bytes are accumulated until they decode as UTF-8, so a syllable split over three
@@ -130,7 +133,7 @@ def merge_byte_pieces(views: list[TokenView], byte_level: bool) -> None:
             close(buf.decode("utf-8", errors="backslashreplace"), partial=True)
 
     for k, view in enumerate(views):
-        piece = None if view.special else _piece_bytes(view.raw, byte_level)
+        piece = None if view.special else _piece_bytes(view.raw, scheme)
         if piece is None:
             flush_incomplete()
             continue

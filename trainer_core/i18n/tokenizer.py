@@ -2,7 +2,6 @@
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- tab layout (static labels) -----------------------------------------------
-    "tok.placeholder": {"en": "Type a text to see the tokens, input_ids, attention_mask and token_type_ids the model receives.", "ko": "문장을 입력하면 모델이 받는 토큰, input_ids, attention_mask, token_type_ids를 보여 줍니다."},
     "tok.intro": {
         "en": "See exactly what a tokenizer hands the model: tokens, `input_ids`, `attention_mask` and `token_type_ids`, side by side for two tokenizers. Try a sentence pair (`[CLS] a [SEP] b [SEP]`), a batch with padding, or a Korean headline.",
         "ko": "토크나이저가 모델에 넘기는 것을 그대로 봅니다: 토큰, `input_ids`, `attention_mask`, `token_type_ids`를 두 토크나이저로 나란히 비교합니다. 문장 쌍(`[CLS] a [SEP] b [SEP]`), 패딩이 들어간 배치, 한국어 뉴스 제목을 넣어 보세요.",
