@@ -109,7 +109,7 @@ def test_options_are_validated_with_clear_errors(tiny_bert_dir):
         EncodeOptions("pad_all")
     with pytest.raises(StudioError, match="truncation 'cut'"):
         EncodeOptions("longest", "cut")
-    for bad in (0, -3, 2.5, "ten", 10**6):
+    for bad in (0, -3, 2.5, "ten", 10**6, float("nan"), float("inf")):
         with pytest.raises(StudioError, match="max_length must be a whole number"):
             EncodeOptions("longest", "longest_first", bad)
     assert EncodeOptions(max_length="16").max_length == 16 and EncodeOptions(truncation=True).truncation == "longest_first"
@@ -223,7 +223,12 @@ def test_sentencepiece_style_byte_fallback_pieces_merge_too():
 
 
 def test_python_tokenizer_without_offsets_byt5_bytes_merge():
+    from html import escape
+
     from transformers import ByT5Tokenizer
+
+    from trainer_core.i18n import t
+    from trainer_core.tokens_display import render_view
 
     entry = LoadedTokenizer(ByT5Tokenizer(), "byt5", "-", "local")
     enc = encode(entry, ["a유", "bb"], options=EncodeOptions("longest"))
@@ -231,3 +236,6 @@ def test_python_tokenizer_without_offsets_byt5_bytes_merge():
     assert [t.text for t in first.tokens if t.group_size] == ["a", "유", "</s>"]
     assert [t.pad for t in second.tokens] == [False, False, False, True, True]
     assert enc.not_returned == ["token_type_ids"] and first.decoded == "a유</s>"
+    assert not enc.offsets_available and first.tokens[1].start is None
+    html = render_view(enc, "en")
+    assert escape(t("tok.no_offsets", "en")) in html and "\ufffd" not in html

@@ -11,6 +11,7 @@ what the model really receives.
 from __future__ import annotations
 
 import atexit
+import math
 import shutil
 import tempfile
 import threading
@@ -191,7 +192,7 @@ class EncodeOptions:
                 value = float(self.max_length)
             except (TypeError, ValueError):
                 value = -1.0
-            if value != int(value) or not 1 <= value <= MAX_LENGTH_LIMIT:
+            if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_LENGTH_LIMIT:
                 raise StudioError("err.tok_max_length", found=self.max_length, limit=MAX_LENGTH_LIMIT)
             self.max_length = int(value)
 
@@ -296,11 +297,9 @@ def encode(ref, texts, pairs=None, options: EncodeOptions | None = None) -> Enco
     extras = {"return_offsets_mapping": True, "return_special_tokens_mask": True}
     try:
         batch = _call(entry, text_arg, pair_arg, options, extras)
-        offsets_ok = True
-    except NotImplementedError:  # python (slow) tokenizers have no offsets
-        extras = {"return_special_tokens_mask": True}
-        batch = _call(entry, text_arg, pair_arg, options, extras)
-        offsets_ok = False
+    except NotImplementedError:  # some python tokenizers refuse offsets outright; others just omit them
+        batch = _call(entry, text_arg, pair_arg, options, {"return_special_tokens_mask": True})
+    offsets_ok = "offset_mapping" in batch
     info = facts(entry)
     raw = {k: v for k, v in batch.items() if k not in ("offset_mapping", "special_tokens_mask")}
     returned = list(raw)
