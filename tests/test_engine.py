@@ -29,6 +29,8 @@ def test_run_writes_a_complete_run_directory(backend, tiny_bert_dir, tmp_path, c
     run_dir = result.run_dir
 
     kinds = [e.kind for e in events]
+    elapsed = [e.elapsed for e in events]
+    assert elapsed == sorted(elapsed)  # one clock for the whole run, setup included
     assert kinds.index("start") < kinds.index("step") and kinds[-1] == "done"
     steps = [e for e in events if e.kind == "step"]
     assert [e.step for e in steps] == list(range(1, len(steps) + 1)) == list(range(1, result.results["global_step"] + 1))
@@ -92,6 +94,7 @@ def test_accumulation_max_steps_and_pairs(backend, tiny_roberta_dir, tmp_path):
     assert result.results["newly_initialized"] == []
     first = json.loads((result.run_dir / "eval_predictions.jsonl").read_text("utf-8").splitlines()[0])
     assert first["text_pair"]
+    assert 'text_pair="..."' in (result.run_dir / "README.md").read_text("utf-8")  # the card's usage shows pairs
     lrs = [e.learning_rate for e in events if e.kind == "step"]
     assert lrs[0] < lrs[1]  # warm-up: 2 of 3 steps rise from 0
 

@@ -82,8 +82,9 @@ def render_card(config, results: dict) -> str:
                          f"{_fmt(row.get('f1'))} | {row.get('support', '-')} |")
     label_map = json.dumps({i: n for i, n in enumerate(names)}, ensure_ascii=False)
     example = "유튜브 내달 2일까지 크리에이터 지원 공간 운영" if results.get("language") == "ko" else "What a great film!"
-    pair = ', text_pair="..."' if config.text_pair_column else ""
-    pipe_pair = ' (for sentence pairs pass {"text": a, "text_pair": b})' if config.text_pair_column else ""
+    is_pair = bool((results.get("mapping") or {}).get("text_pair") or config.text_pair_column)
+    pair = ', text_pair="..."' if is_pair else ""
+    pipe_pair = ' (for sentence pairs pass {"text": a, "text_pair": b})' if is_pair else ""
     lines += ["", "## Labels", "", f"`id2label`: `{label_map}`", "", "## Usage", "",
               f"With a pipeline{pipe_pair}:", "", "```python", "from transformers import pipeline", "",
               'classifier = pipeline("text-classification", model="PATH_OR_HUB_ID")',

@@ -171,6 +171,8 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
         from .runs import new_run_dir
 
         run_dir = new_run_dir(config)
+        for stale in ("results.json", "error.log", "eval_predictions.jsonl"):  # from an earlier run in this folder
+            (run_dir / stale).unlink(missing_ok=True)
         record.open(run_dir)
         (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
         total = total_steps(config, tokenized["train"].num_rows)
@@ -178,7 +180,7 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
             config=config, model=choice.model, tokenizer=choice.tokenizer, tokenized=tokenized,
             collator=make_collator(choice.tokenizer), device=device, run_dir=run_dir,
             label_names=list(prepared.label_names), total_steps=total, warmup_steps=warmup_steps(config, total),
-            on_event=record, stop=stop)
+            on_event=record, stop=stop, started=started)
         emit("start", total_steps=total, **_message(
             "train.started", model=choice.model_ref, backend=config.backend, device=device.type,
             rows=tokenized["train"].num_rows, steps=total))

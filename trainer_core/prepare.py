@@ -90,17 +90,23 @@ def make_collator(tokenizer):
     return DataCollatorWithPadding(tokenizer=tokenizer)
 
 
-def padding_stats(dataset, batch_size: int, padding: str) -> dict:
-    """Share of padded tokens a pass over ``dataset`` in order would compute (shown beside samples/s)."""
+def padding_stats(dataset, batch_size: int, padding: str, group_by_length: bool = False, seed: int = 0) -> dict:
+    """Share of padded tokens one epoch computes with this batching (shown beside samples/s)."""
+    import torch
+
     lengths = [len(ids) for ids in dataset["input_ids"]]
     if not lengths:
         return {"padded_share": 0.0, "mean_length": 0.0}
-    real = sum(sum(mask) for mask in dataset["attention_mask"]) if padding == "max_length" else sum(lengths)
+    real = [sum(mask) for mask in dataset["attention_mask"]]
+    if group_by_length and padding != "max_length":
+        order = length_grouped_indices(lengths, batch_size, generator=torch.Generator().manual_seed(seed))
+    else:
+        order = torch.randperm(len(lengths), generator=torch.Generator().manual_seed(seed)).tolist()
     computed = 0
-    for start in range(0, len(lengths), batch_size):
-        chunk = lengths[start:start + batch_size]
+    for start in range(0, len(order), batch_size):
+        chunk = [lengths[i] for i in order[start:start + batch_size]]
         computed += max(chunk) * len(chunk)
-    return {"padded_share": 1 - real / computed, "mean_length": real / len(lengths)}
+    return {"padded_share": 1 - sum(real) / computed, "mean_length": sum(real) / len(real)}
 
 
 # --- length grouping for the plain loop --------------------------------------------

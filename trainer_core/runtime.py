@@ -122,7 +122,8 @@ class TrainContext:
     warmup_steps: int
     on_event: Callable[[TrainEvent], None]
     stop: threading.Event = field(default_factory=threading.Event)
-    started: float = field(default_factory=time.monotonic)
+    started: float = field(default_factory=time.monotonic)        # the run's start: event 'elapsed' counts from here
+    train_started: float = field(default_factory=time.monotonic)  # the backend's start: for samples/s
     last_eval_step: int = -1     # so the final evaluation is not reported twice at the same step
 
     def emit(self, kind: str, **values) -> TrainEvent:

@@ -60,7 +60,7 @@ def _event_callback(ctx: TrainContext):
             self.summary: dict = {}
 
         def _sps(self, state) -> float | None:
-            elapsed = time.monotonic() - ctx.started
+            elapsed = time.monotonic() - ctx.train_started
             return state.global_step * self.samples_per_step / elapsed if elapsed > 0 else None
 
         def on_step_end(self, args, state, control, **kwargs):
@@ -72,6 +72,16 @@ def _event_callback(ctx: TrainContext):
                 control.should_training_stop = True
                 control.should_evaluate = False
                 control.should_save = False
+            return self._skip_last_eval(state, control)
+
+        def on_epoch_end(self, args, state, control, **kwargs):
+            return self._skip_last_eval(state, control)
+
+        def _skip_last_eval(self, state, control):
+            # The final evaluation is trainer.predict() below (it also gives the logits), so the
+            # in-training one at the last step would only double the work and the runtime.
+            if state.max_steps and state.global_step >= state.max_steps:
+                control.should_evaluate = False
             return control
 
         def on_log(self, args, state, control, logs=None, **kwargs):
@@ -126,7 +136,7 @@ def train_with_trainer(ctx: TrainContext) -> BackendOutput:
     return BackendOutput(
         status="stopped" if stopped else "completed",
         global_step=trainer.state.global_step,
-        train_runtime=float(summary.get("train_runtime", time.monotonic() - ctx.started)),
+        train_runtime=float(summary.get("train_runtime", time.monotonic() - ctx.train_started)),
         train_samples_per_second=float(summary.get("train_samples_per_second", 0.0)),
         eval_logits=prediction.predictions[0] if isinstance(prediction.predictions, tuple) else prediction.predictions,
         eval_labels=[int(v) for v in prediction.label_ids],
