@@ -7,6 +7,7 @@ import pytest
 
 from tests.fixtures_classify import run_copy, spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_hub import fake_hub  # noqa: F401
+from tests.test_app_smoke import running_app  # noqa: F401 - the served app, launched once per module
 from trainer_core.batch import predict_csv, read_table
 from trainer_core.errors import StudioError
 from trainer_core.inference import Predictor, predict_json
@@ -183,22 +184,10 @@ def test_login_button_only_on_a_space_and_push_disabled_offline(monkeypatch):
     assert any(isinstance(b, gr.LoginButton) for b in demo.blocks.values())
 
 
-@pytest.fixture(scope="module")
-def served():
-    import app
-    from ui.i18n import I18N
-
-    demo = app.build_demo(online=False)
-    demo.queue(max_size=app.QUEUE_MAX_SIZE)
-    demo.launch(prevent_thread_lock=True, quiet=True, i18n=I18N, max_file_size=app.MAX_FILE_SIZE)
-    yield demo
-    demo.close()
-
-
-def test_served_app_classifies_and_round_trips_a_csv(served, tiny_run_dir, tmp_path):
+def test_served_app_classifies_and_round_trips_a_csv(running_app, tiny_run_dir, tmp_path):
     from gradio_client import Client, handle_file
 
-    client = Client(served.local_url, verbose=False)
+    client = Client(running_app.local_url, verbose=False)
     label, *_ = client.predict(str(tiny_run_dir), "", "a wonderful film", "", 2, "en", api_name="/classify")
     expected = predict_json(str(tiny_run_dir), "a wonderful film")
     assert label["label"] == expected["label"]
