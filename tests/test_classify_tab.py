@@ -150,6 +150,7 @@ def test_push_handler_gets_the_oauth_token_slot_and_uses_hf_token_locally(fake_h
 
 def test_push_on_a_space_needs_the_visitors_sign_in(fake_hub, run_copy, monkeypatch):
     monkeypatch.setenv("SPACE_ID", "owner/studio")
+    monkeypatch.setenv("FTS_RUNS_DIR", str(run_copy.parent))
     monkeypatch.setenv("HF_TOKEN", "hf_owner_secret")
     fn = friendly(tab._push)
     with pytest.raises(gr.Error) as info:
@@ -199,3 +200,26 @@ def test_served_app_classifies_and_round_trips_a_csv(running_app, tiny_run_dir, 
     header, rows = read_table(out_path)
     assert len(rows) == 2 and header[:2] == ["text", "extra"] and rows[1][:2] == ["awful film", "2"]
     assert json.dumps(summary)
+
+
+def test_on_a_shared_space_only_this_sessions_runs_and_the_runs_folder_are_reachable(tiny_run_dir, spread_bert_dir,
+                                                                                      monkeypatch):
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tiny_run_dir.parent))
+    monkeypatch.setenv("SPACE_ID", "owner/studio")
+    assert [v for _, v in model_choices(None, "en")] == ["default"]  # other visitors' runs are not listed
+    state = {"mine": str(tiny_run_dir)}
+    assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), "default"]
+    assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "en")[0]  # a run in the runs folder works
+    with pytest.raises(StudioError) as info:
+        tab._classify(str(spread_bert_dir), "", "fine", "", 2, "en")  # any other server folder does not
+    assert info.value.key == "cls.err_path_on_space"
+    with pytest.raises(StudioError):
+        tab._push(str(spread_bert_dir), "x", True, gr.OAuthToken(token="hf_v", scope="", expires_at=2**31), "en")
+
+
+def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
+    model_a, *_ = tab._runs_changed({"old": "/gone", tiny_run_dir.name: str(tiny_run_dir)}, None, "en")
+    assert model_a.constructor_args["value"] == str(tiny_run_dir)  # what the update sends to the page
+    refreshed = tab._refresh({tiny_run_dir.name: str(tiny_run_dir)}, None, "en")[0]
+    assert "value" not in refreshed.constructor_args  # the refresh button keeps the user's pick

@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+from .errors import StudioError
 from .i18n import t
 
 DEFAULT = "default"
@@ -73,8 +74,33 @@ def _run_label(run_dir: str, prefix_key: str, lang: str) -> str:
     return t(prefix_key, lang, name=Path(run_dir).name, detail=extra)
 
 
+def check_model_ref(ref: str) -> str:
+    """The reference, unless a visitor of a shared Space names a server folder outside the runs folder.
+
+    On a Space any visitor could otherwise load (or push) whatever folder on the server
+    they can name; runs, the built-in model and Hub ids are what the tab is for.
+    """
+    from .space import on_space
+    from .sources import resolve_model_ref
+
+    ref = str(ref or "").strip() or DEFAULT
+    if not on_space():
+        return ref
+    mref = resolve_model_ref(ref)
+    if mref.kind == "local":
+        from .runs import runs_root
+
+        root = runs_root().resolve()
+        if root not in Path(mref.location).resolve().parents:
+            raise StudioError("cls.err_path_on_space", path=ref)
+    return ref
+
+
 def model_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
-    """(shown name, value) pairs: this session's runs, then saved runs, then the built-in model."""
+    """(shown name, value) pairs: this session's runs, then saved runs, then the built-in model.
+
+    On a shared Space the runs folder holds every visitor's runs, so only this session's are listed.
+    """
     choices: list[tuple[str, str]] = []
     seen: set[str] = set()
     for path in session_run_dirs(runs_state):
@@ -82,7 +108,9 @@ def model_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
         if key not in seen:
             seen.add(key)
             choices.append((_run_label(path, "cls.choice_session", lang), path))
-    for row in saved_runs():
+    from .space import on_space
+
+    for row in ([] if on_space() else saved_runs()):
         key = str(Path(row["run_dir"]).resolve())
         if key not in seen:
             seen.add(key)

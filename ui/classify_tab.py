@@ -7,8 +7,8 @@ from trainer_core.batch import predict_csv, predict_lines
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.inference import get_predictor, usage_code
-from trainer_core.model_picker import (DEFAULT, base_model_of, dataset_examples, model_choices, needs_head,
-                                       run_choices)
+from trainer_core.model_picker import (DEFAULT, base_model_of, check_model_ref, dataset_examples, model_choices,
+                                       needs_head, run_choices, session_run_dirs)
 from trainer_core.space import oauth_enabled, push_availability, push_token
 from ui.common import AppContext, on
 from ui.i18n import L
@@ -17,7 +17,7 @@ PRIVATE = {"api_visibility": "private"}
 
 
 def _ref(value) -> str:
-    return str(value or "").strip() or DEFAULT
+    return check_model_ref(value)
 
 
 def _predictor(ref: str, like=None):
@@ -84,6 +84,15 @@ def _refresh(runs, dataset, lang):
             gr.Dropdown(choices=run_choices(runs, lang)), gr.Dataset(samples=samples, visible=bool(samples)))
 
 
+def _runs_changed(runs, dataset, lang):
+    """A run finished or was opened from the Train tab: list it and select it as model A."""
+    outputs = _refresh(runs, dataset, lang)
+    newest = session_run_dirs(runs)
+    if newest:
+        outputs = (gr.Dropdown(choices=outputs[0].choices, value=newest[0]),) + outputs[1:]
+    return outputs
+
+
 def _examples(dataset, lang):
     samples = dataset_examples(dataset)
     return gr.Dataset(samples=samples, visible=bool(samples))
@@ -116,6 +125,10 @@ def _push(run_dir, repo, private, oauth_token: gr.OAuthToken | None, lang):
     from trainer_core.hub import push_run
 
     token, _source = push_token(oauth_token.token if oauth_token is not None else None)
+    if not token:
+        raise StudioError("hub.err_no_token")  # said first: signing in is the step the visitor can take
+    if str(run_dir or "").strip():
+        check_model_ref(run_dir)
     result = push_run(run_dir, repo, token, private=bool(private))
     return t("cls.push_done", lang, repo=result.repo_id, url=result.url, files=len(result.files),
              visibility=t("cls.private" if result.private else "cls.public", lang))
@@ -178,7 +191,7 @@ def build(ctx: AppContext) -> None:
     on(text.submit, _classify, [model_a, model_b, text, pair, top_k], classify_outputs, ctx, **PRIVATE)
     on(before.click, _before, [model_a], [model_b], ctx, **PRIVATE)
     on(refresh.click, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
-    on(ctx.runs.change, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
+    on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
        **PRIVATE)
     on(ctx.dataset.change, _examples, [ctx.dataset], [examples], ctx, **PRIVATE)
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)

@@ -53,6 +53,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "'{model}' is not a run of this app, so its starting model is unknown. Pick a run as the first model, or type the second model yourself.",
         "ko": "'{model}'은(는) 이 앱의 실행이 아니라서 시작 모델을 알 수 없습니다. 첫 번째 모델로 실행을 고르거나 두 번째 모델을 직접 입력하세요.",
     },
+    "cls.err_path_on_space": {
+        "en": "On this shared Space only runs, 'default' and Hub ids can be used, not other folders ('{path}'). Pick a run from the list.",
+        "ko": "이 공유 Space에서는 실행, 'default', Hub id만 쓸 수 있고 다른 폴더('{path}')는 쓸 수 없습니다. 목록에서 실행을 고르세요.",
+    },
     "cls.lines": {"en": "One text per line", "ko": "한 줄에 한 문장"},
     "cls.classify_lines": {"en": "Classify the lines", "ko": "줄마다 분류"},
     "cls.csv_in": {"en": "CSV or TSV file with a header row", "ko": "머리글 행이 있는 CSV 또는 TSV 파일"},
