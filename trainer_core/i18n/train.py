@@ -112,6 +112,8 @@ STRINGS: dict[str, dict[str, str]] = {
                       "ko": "디스크가 가득 차 {path}에 저장하지 못했습니다. 공간을 비우고(오래된 실행을 지워도 됩니다) 다시 시도하세요."},
     "err.train_failed": {"en": "Training failed ({kind}): {detail}. Check the settings and the data, then try again.",
                          "ko": "학습에 실패했습니다({kind}): {detail}. 설정과 데이터를 확인한 뒤 다시 시도하세요."},
+    "err.train_loop_distributed": {"en": "The loop backend trains in one process, but {world} processes were started (torchrun / accelerate launch). Use --backend trainer for several processes, or run the loop without torchrun.",
+                                   "ko": "loop 백엔드는 한 프로세스에서만 학습하는데 프로세스 {world}개가 시작되었습니다(torchrun / accelerate launch). 여러 프로세스에서는 --backend trainer를 쓰거나, loop는 torchrun 없이 실행하세요."},
     "err.train_output_not_dir": {"en": "The output path {path} is a file, not a folder. Choose a folder for the run.",
                                  "ko": "출력 경로 {path}은(는) 폴더가 아니라 파일입니다. 실행을 저장할 폴더를 고르세요."},
     "err.train_output_not_empty": {"en": "The output folder {path} already holds other files ({found}) and is not a previous run. Choose an empty or new folder.",
@@ -123,3 +125,10 @@ STRINGS: dict[str, dict[str, str]] = {
 for _name, (_en, _ko, _en_help, _ko_help) in _FIELDS.items():
     STRINGS[f"cfg.{_name}"] = {"en": _en, "ko": _ko}
     STRINGS[f"cfg.{_name}.help"] = {"en": _en_help, "ko": _ko_help}
+
+# The Train tab's strings (tt.*) live in train_tab.py to keep this file small.
+from .train_tab import STRINGS as _TAB  # noqa: E402
+
+if set(_TAB) & set(STRINGS):
+    raise RuntimeError(f"translation keys defined twice: {sorted(set(_TAB) & set(STRINGS))}")
+STRINGS.update(_TAB)

@@ -1,0 +1,190 @@
+"""Train tab handlers: thin glue between the form and trainer_core (language is always the last argument).
+
+Streaming handlers are generators: they read a job's events with ``job.wait_events``
+(at most 1 s apart) and yield progress, curves and a log tail. A generator ending (a
+closed tab) never touches the job: the engine finishes it and releases the job lock.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from trainer_core.errors import StudioError
+from trainer_core.i18n import t
+from trainer_core.jobs import JOBS
+from trainer_core.train_live import eval_rows, events_of, frame, log_lines, loss_rows, progress
+from trainer_core.train_plan import (config_for_dataset, config_from_form, form_names, live_adjust, planned_steps,
+                                     space_adjust, twin_configs)
+from trainer_core.waitlist import WAITLIST
+from ui.train_views import estimate_md, progress_html
+
+NAMES = form_names()
+POLL_SECONDS = 1.0       # the longest a live view waits for news (the issue asks for <= 2 s)
+WAIT_SECONDS = 2.0       # how often a page waiting in line asks again
+# Order of what the streaming handlers yield (see train_tab.build).
+STREAM = ("status", "progress", "loss", "evals", "log", "run_state", "session_runs", "owner", "estimate")
+
+
+def new_owner() -> str:
+    return uuid.uuid4().hex
+
+
+def _out(**values) -> tuple:
+    return tuple(values.get(name, gr.skip()) for name in STREAM)
+
+
+def gather(choice, dataset, values):
+    """(config, prepared data, notes): the form's config and the rows it will train on."""
+    config = config_from_form(dict(zip(NAMES, values)))
+    if choice == "prepared" and isinstance(dataset, dict) and dataset.get("prepared") is not None:
+        config, notes = config_for_dataset(config, dataset)
+        return config, dataset["prepared"], notes
+    from trainer_core.engine import load_data
+
+    return config, load_data(config), []
+
+
+def estimate_run(choice, dataset, *args):
+    """The before-launch estimate of the form's run, as Markdown."""
+    from trainer_core.estimate import estimate
+
+    *values, lang = args
+    config, prepared, notes = gather(choice, dataset, values)
+    return estimate_md(estimate(config, prepared).to_dict(), lang, notes)
+
+
+# --- live view --------------------------------------------------------------------------
+
+def _prefix(config, twin: bool) -> str:
+    return f"{config.backend} · " if twin else ""
+
+
+def _live(job, lang, earlier: list, twin: bool, label: str = "") -> tuple:
+    """One live frame of ``job`` with the curves of runs done before it (the twin's first half) overlaid."""
+    events = list(job.events)
+    prefix = _prefix(job.config, twin)
+    losses, evals = list(earlier[0]), list(earlier[1])
+    losses += loss_rows(events, prefix)
+    evals += eval_rows(events, prefix)
+    return (progress_html(progress(events), lang, label), frame(losses), frame(evals),
+            "\n".join(log_lines(events, lang)))
+
+
+def follow(job, lang, earlier=([], []), twin: bool = False, label: str = ""):
+    """Yield live frames until the job has ended and every event is drawn."""
+    seen = 0
+    while True:
+        seen += len(job.wait_events(seen, timeout=POLL_SECONDS))
+        bar, losses, evals, log = _live(job, lang, earlier, twin, label)
+        yield _out(progress=bar, loss=losses, evals=evals, log=log)
+        if job.done and seen >= len(job.events):
+            return
+
+
+def _remember(session_runs, run_dir) -> dict:
+    runs = dict(session_runs or {})
+    if run_dir:
+        name = Path(run_dir).name
+        runs.pop(name, None)
+        runs[name] = str(run_dir)
+    return runs
+
+
+def _wait_turn(config, owner, prepared, lang):
+    """Yield status frames while in line; return the started job (or None if the user left the line)."""
+    joined = time.monotonic()
+    while True:
+        got = WAITLIST.try_start(config, owner, prepared)
+        if not isinstance(got, int):
+            return got
+        if WAITLIST.left_since(owner, joined):
+            yield _out(status=t("tt.left_line", lang))
+            return None
+        current = JOBS.current()
+        p = progress(list(current.events)) if current is not None else None
+        running = t("tt.busy_running", lang, step=p["step"], total=p["total"] or "?") if p else ""
+        yield _out(status=t("tt.busy", lang, place=got, running=running))
+        time.sleep(WAIT_SECONDS)
+
+
+def launch(owner, choice, dataset, session_runs, twin, *args):
+    """Start a run (or the twin pair) and stream it; wait in line while another job runs."""
+    from trainer_core.estimate import estimate
+
+    *values, lang = args
+    owner = owner or new_owner()
+    mine = JOBS.for_owner(owner)
+    if mine is not None and not mine.done:  # a second click, or a page that lost its stream: re-attach
+        yield from attach_job(mine, owner, session_runs, lang)
+        return
+    config, prepared, notes = gather(choice, dataset, values)
+    total = planned_steps(config, prepared)
+    config, capped = space_adjust(config, total)
+    config, logged = live_adjust(config, planned_steps(config, prepared))
+    notes += capped + logged
+    yield _out(owner=owner, status=t("tt.preparing", lang), log="",
+               estimate=estimate_md(estimate(config, prepared).to_dict(), lang, notes))
+    done_dirs, earlier, runs = [], ([], []), dict(session_runs or {})
+    configs = twin_configs(config) if twin else [config]
+    for config in configs:
+        job = yield from _wait_turn(config, owner, prepared, lang)
+        if job is None:
+            return
+        label = config.backend if twin else ""
+        yield _out(status=t("tt.running", lang, backend=config.backend), owner=owner)
+        yield from follow(job, lang, earlier, twin, label)
+        events = list(job.events)
+        earlier = (earlier[0] + loss_rows(events, _prefix(config, twin)),
+                   earlier[1] + eval_rows(events, _prefix(config, twin)))
+        if job.run_dir:
+            done_dirs.append(str(job.run_dir))
+            runs = _remember(runs, job.run_dir)
+        if job.state == "failed":
+            break
+    yield _out(status=_final_status(job, lang), run_state=done_dirs, session_runs=runs)
+
+
+def _final_status(job, lang) -> str:
+    if job.state == "failed":
+        error = getattr(job.result, "error", None)
+        return t("tt.failed", lang, error=error.render(lang) if isinstance(error, StudioError) else
+                 (job.result.results.get("error") if job.result else "?"))
+    return t("tt.finished" if job.state == "completed" else "tt.stopped", lang, run_dir=str(job.run_dir))
+
+
+def attach_job(job, owner, session_runs, lang):
+    yield _out(owner=owner, status=t("tt.reattached", lang))
+    yield from follow(job, lang)
+    dirs = [str(job.run_dir)] if job.run_dir else []
+    yield _out(status=_final_status(job, lang), run_state=dirs, session_runs=_remember(session_runs, job.run_dir))
+
+
+def attach(owner, session_runs, request: gr.Request, lang):
+    """On page load: remember who this browser is, and re-attach to its running job if it has one."""
+    owner = owner or getattr(request, "session_hash", None) or new_owner()
+    job = JOBS.for_owner(owner)
+    if job is None or job.done:
+        yield _out(owner=owner)
+        return
+    yield from attach_job(job, owner, session_runs, lang)
+
+
+def stop(owner, lang):
+    job = JOBS.for_owner(owner) if owner else None
+    if job is not None and not job.done:
+        job.stop()
+        return t("tt.stopping", lang)
+    if owner and WAITLIST.leave(owner):
+        return t("tt.left_line", lang)
+    return t("tt.nothing_to_stop", lang)
+
+
+def dataset_choice(dataset, lang):
+    """Offer the Dataset tab's prepared data when there is some (and pick it: it is what the user prepared)."""
+    ready = isinstance(dataset, dict) and dataset.get("prepared") is not None
+    if not ready:
+        return gr.Radio(value="form", visible=False)
+    return gr.Radio(value="prepared", visible=True)
