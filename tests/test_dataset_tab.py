@@ -29,8 +29,7 @@ def test_sample_load_render_prepare_and_state_for_the_train_tab():
     assert out["eval_split"].value == "validation" and out["train_rows"] == 0
     assert list(out["table"].columns) == ["#", "sentence1", "sentence2", "label", "label_str"]
     train_labels = raw["dsd"]["train"]["label"][:]
-    assert out["dist"].value["data"] == [["not_equivalent", train_labels.count(0)], ["equivalent", train_labels.count(1)]]
-    assert out["dist"].sort == ["not_equivalent", "equivalent"]
+    assert out["dist"].values.tolist() == [["not_equivalent", train_labels.count(0)], ["equivalent", train_labels.count(1)]]
     report, state, code, status = _prepare(raw, out)
     prepared = state["prepared"]
     assert prepared.is_pair and state["source"]["kind"] == "sample" and state["code"] == code
@@ -115,12 +114,17 @@ def test_auto_steps_after_a_load_report_problems_instead_of_raising():
 
 def test_token_lengths_with_a_local_tokenizer(tiny_bert_dir):
     _, raw = tab.load_sample_data("ynat_ko", "en")
-    plot, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, "en")
-    assert plot.value["columns"] == ["tokens", "rows", "side"]
-    assert sum(row[1] for row in plot.value["data"]) == raw["dsd"]["train"].num_rows
-    assert {row[2] for row in plot.value["data"]} <= {"kept", "truncated"}
+    frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, "en")
     assert "max_length = 16" in text and f"{raw['dsd']['train'].num_rows:,} rows" in text
-    assert plot.sort[0].startswith("0–")
+    assert list(frame.columns) == ["tokens", "rows", "max_length"]
+    assert frame["rows"].sum() == raw["dsd"]["train"].num_rows
+    labels = list(dict.fromkeys(frame["tokens"]))
+    assert labels == sorted(labels) and labels[0].strip().startswith("0–")  # name order is numeric order
+    for label, part in frame.groupby("tokens", sort=False):  # both colours in every bar, one of them empty
+        assert list(part["max_length"]) == [tab.KEPT, tab.CUT]
+        kept, cut = part["rows"]
+        assert cut == 0 if int(label.split("–")[0]) <= 16 else kept == 0
+    assert frame[frame["max_length"] == tab.CUT]["rows"].sum() > 0
 
 
 def test_upload_limit_matches_the_app():

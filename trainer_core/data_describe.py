@@ -141,6 +141,12 @@ def token_lengths(ds, tokenizer, text_column: str, text_pair: str | None = None,
     return lengths
 
 
+def _edges(start: int, stop: int, bins: int, min_width: int = 1) -> list[int]:
+    """Integer edges from start to stop in equal steps (the last bin may be narrower)."""
+    width = max(min_width, -(-(stop - start) // max(1, bins)))
+    return list(range(start, stop, width)) + [stop]
+
+
 def histogram(lengths, max_length: int, bins: int = 24) -> list[dict]:
     """Bins [from, to] with an edge right after ``max_length``: each bar is wholly kept or wholly truncated."""
     import numpy as np
@@ -148,12 +154,10 @@ def histogram(lengths, max_length: int, bins: int = 24) -> list[dict]:
     cut = max_length + 1  # a row of exactly max_length tokens is kept whole
     top = int(lengths.max()) if len(lengths) else 0
     below = max(1, min(bins * 2 // 3, cut))
-    edges = np.unique(np.round(np.linspace(0, cut, below + 1)).astype(int))
+    edges = _edges(0, cut, below)
     if top >= cut:
-        above = max(1, min(bins - below, top + 1 - cut))
-        high = np.unique(np.round(np.linspace(cut, top + 1, above + 1)).astype(int))
-        edges = np.concatenate([edges, high[1:]])
-    counts, _ = np.histogram(lengths, bins=edges)
+        edges += _edges(cut, top + 1, bins - below, min_width=edges[1] - edges[0])[1:]
+    counts, _ = np.histogram(lengths, bins=np.array(edges))
     return [{"from": int(a), "to": int(b) - 1, "rows": int(n), "truncated": bool(a >= cut)}
             for a, b, n in zip(edges[:-1], edges[1:], counts)]
 

@@ -27,6 +27,7 @@ PAGE_SIZE = 10
 CELL_CHARS = 300  # long reviews are cut in the table only
 PRIVATE = {"api_visibility": "private"}
 PREPARED = "prepared/"  # view-split prefix for the prepared splits
+KEPT, CUT = "≤", ">"  # token-length bars: within max_length, truncated
 
 
 # --- loading ------------------------------------------------------------------------
@@ -101,12 +102,12 @@ def summary_card(raw: dict, lang: str) -> str:
     return '<div class="fts-dataset-card">' + "".join(lines) + "</div>"
 
 
-def distribution_plot(raw: dict, lang: str):
+def distribution_plot(raw: dict, lang: str) -> pd.DataFrame:
+    """Rows per label of the first split. Only the value is returned: Gradio 6.31's plot stops
+    redrawing when an update changes its other properties (titles, sort) along with the data."""
     s = raw["summary"]
     rows = s["distribution"].get(s["first_split"], [])
-    frame = pd.DataFrame({"label": [n for n, _ in rows], "rows": [c for _, c in rows]})
-    return gr.BarPlot(value=frame, x="label", y="rows", sort=[n for n, _ in rows],
-                      x_title=t("ds.plot_label", lang), y_title=t("ds.plot_rows", lang))
+    return pd.DataFrame({"label": [n for n, _ in rows], "rows": [c for _, c in rows]})
 
 
 def _view_choices(raw, dataset) -> list[str]:
@@ -177,21 +178,21 @@ def measure_tokens(raw, text, pair, tokenizer_ref, max_length, lang):
         if column and column not in ds.column_names:
             raise StudioError("err.mapping_missing_text", name=column, found=", ".join(ds.column_names))
     stats = token_length_stats(ds, load_tokenizer(ref), text, pair or None, int(max_length or 128))
-    kept, cut = t("ds.tok_kept", lang), t("ds.tok_truncated", lang)
     bins = stats["histogram"]
-    labels = [f"{b['from']}–{b['to']}" for b in bins]
-    frame = pd.DataFrame({"tokens": labels, "rows": [b["rows"] for b in bins],
-                          "side": [cut if b["truncated"] else kept for b in bins]})
-    plot = gr.BarPlot(value=frame, x="tokens", y="rows", color="side", sort=labels,
-                      color_map={kept: "#4f46e5", cut: "#ef4444"}, x_title=t("ds.plot_tokens", lang),
-                      y_title=t("ds.plot_rows", lang), x_label_angle=-45)
+    # padded with spaces (drawn collapsed) so the plot's default sort by name is numeric order
+    width = len(str(bins[-1]["from"]))
+    rows = []
+    for b in bins:  # both colours in every bar (one of height 0): see the plot's construction
+        label = f"{b['from']:>{width}}–{b['to']}"
+        rows += [(label, 0 if b["truncated"] else b["rows"], KEPT), (label, b["rows"] if b["truncated"] else 0, CUT)]
+    frame = pd.DataFrame(rows, columns=["tokens", "rows", "max_length"])
     p = stats["percentiles"]
     text_out = t("ds.tok_stats", lang, rows=f"{stats['rows']:,}", tokenizer=ref.replace("`", "'"),
                  mean=f"{stats['mean']:.1f}", p50=f"{p['50']:.0f}", p90=f"{p['90']:.0f}", p95=f"{p['95']:.0f}",
                  p99=f"{p['99']:.0f}", max=stats["max"], max_length=stats["max_length"],
                  share=f"{stats['truncated_share']:.1%}", truncated=f"{stats['truncated']:,}",
                  seconds=f"{stats['seconds']:.2f}")
-    return plot, text_out
+    return frame, text_out
 
 
 # --- preparing ------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def auto_measure(*args):
     try:
         return measure_tokens(*args)
     except StudioError as err:
-        return gr.BarPlot(value=None), err.render(args[-1])
+        return None, err.render(args[-1])
 
 
 def refresh_views(raw, dataset, lang):
@@ -275,14 +276,20 @@ def build(ctx: AppContext) -> None:
             with gr.Accordion(L("ds.details"), open=False):
                 summary = gr.JSON(label=L("ds.summary"))
     with gr.Row():
-        dist = gr.BarPlot(label=L("ds.dist_title"), show_label=True, height=300)
+        # titles are set once here: see distribution_plot
+        dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
+                          x_title=L("ds.plot_label"), y_title=L("ds.plot_rows"), y_lim=[0, None])
         with gr.Column():
             with gr.Row():
                 tokenizer = gr.Textbox(value="default", label=L("ds.tokenizer"), scale=3)
                 max_length = gr.Number(value=128, precision=0, minimum=2, maximum=8192, label=L("ds.max_length"),
                                        scale=1)
             measure_btn = gr.Button(L("ds.measure"))
-            tok_plot = gr.BarPlot(label=L("ds.tokens_title"), show_label=True, height=260)
+            # Gradio 6.31's plot fixes its colours to the categories of the first data it gets and
+            # hides later ones, so every update carries both, with language-neutral names
+            tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map={KEPT: "#4f46e5", CUT: "#ef4444"}, label=L("ds.tokens_title"), show_label=True,
+                                  height=300, x_title=L("ds.plot_tokens"), y_title=L("ds.plot_rows"),
+                                  y_lim=[0, None], x_label_angle=-45)
             tok_stats = gr.Markdown()
     with gr.Row():
         view = gr.Dropdown(choices=[], label=L("ds.view_split"), allow_custom_value=True, scale=2)
