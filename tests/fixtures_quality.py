@@ -130,3 +130,30 @@ def assert_serving(demo) -> None:
     out = client.predict("text", "still serving", "", "default", "default", "do_not_pad", "none", 32, False, "en",
                          api_name="/tokenize")
     assert "serving" in str(out[2])
+
+
+def call_with_warnings(client, api_name: str, *args):
+    """(result, [warning texts]): gr.Warning reaches API clients as log messages of the job."""
+    job = client.submit(*args, api_name=api_name)
+    result = job.result()
+    updates, warnings = job.communicator.updates, []
+    while not updates.empty():
+        log = getattr(updates.get_nowait(), "log", None)
+        if log and log[1] == "warning":
+            warnings.append(log[0])
+    return result, warnings
+
+
+def write_csv(path, rows, encoding="utf-8"):
+    import csv
+
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def upload(client, path):
+    """What the browser or gradio_client sends for a file input."""
+    from gradio_client import handle_file
+
+    return handle_file(str(path))
