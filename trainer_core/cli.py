@@ -134,6 +134,8 @@ def cmd_train(args) -> int:
     if result.status == "failed":
         print(f"error: {result.error}", file=sys.stderr)
         return EXIT_FAILED if result.error is not None and result.error.key == "err.train_failed" else EXIT_BAD_INPUT
+    if result.run_dir is None:  # another torchrun process: the first one reports
+        return 0
     keys = ("status", "eval_accuracy", "eval_macro_f1", "eval_f1", "baseline_accuracy", "baseline_macro_f1",
             "train_runtime", "train_samples_per_second", "num_train_rows", "num_eval_rows", "model_ref")
     summary = {"run_dir": str(result.run_dir), **{k: result.results[k] for k in keys if k in result.results}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import tempfile
 import threading
 import time
 import traceback
@@ -139,7 +140,10 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
     from . import runtime
 
     stop = stop or threading.Event()
-    record = _Recorder(on_event)
+    rank, world_size, _ = runtime.world()
+    # Under torchrun every process trains; only the first one reports and writes the run directory.
+    main = rank == 0
+    record = _Recorder(on_event if main else None)
     started, created = time.monotonic(), time.time()
     run_dir: Path | None = None
 
@@ -153,6 +157,8 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
             config = TrainConfig.from_dict(config)
         device = runtime.pick_device()
         runtime.check_precision(config.precision, device)
+        if world_size > 1 and config.backend != "trainer":
+            raise StudioError("err.train_loop_distributed", world=world_size)
         from transformers import set_seed
 
         emit("log", **_message("train.phase_data"))
@@ -170,15 +176,17 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
         tokenized = tokenize_splits(prepared, choice.tokenizer, max_length, config.padding)
         from .runs import new_run_dir
 
-        run_dir = new_run_dir(config)
-        for stale in ("results.json", "error.log", "eval_predictions.jsonl"):  # from an earlier run in this folder
-            (run_dir / stale).unlink(missing_ok=True)
-        record.open(run_dir)
-        (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
+        if main:
+            run_dir = new_run_dir(config)
+            for stale in ("results.json", "error.log", "eval_predictions.jsonl"):  # from an earlier run here
+                (run_dir / stale).unlink(missing_ok=True)
+            record.open(run_dir)
+            (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
+        work_dir = run_dir if main else Path(tempfile.mkdtemp(prefix=f"fts-rank{rank}-"))
         total = total_steps(config, tokenized["train"].num_rows)
         ctx = runtime.TrainContext(
             config=config, model=choice.model, tokenizer=choice.tokenizer, tokenized=tokenized,
-            collator=make_collator(choice.tokenizer), device=device, run_dir=run_dir,
+            collator=make_collator(choice.tokenizer), device=device, run_dir=work_dir,
             label_names=list(prepared.label_names), total_steps=total, warmup_steps=warmup_steps(config, total),
             on_event=record, stop=stop, started=started)
         emit("start", total_steps=total, **_message(
@@ -190,6 +198,8 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
         else:
             from .train_loop import train_with_loop as backend
         output = backend(ctx)
+        if not main:
+            return RunResult(None, output.status, {"status": output.status, "rank": rank})
 
         from .outputs import write_outputs
 

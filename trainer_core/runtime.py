@@ -7,9 +7,11 @@ backend file only needs this small surface: a :class:`TrainContext` in, a
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from .errors import StudioError
@@ -18,8 +20,20 @@ from .events import TrainEvent
 BUILTIN_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 
+def world() -> tuple[int, int, int]:
+    """(rank, world size, processes on this machine) as set by torchrun / accelerate launch; (0, 1, 1) alone."""
+    def env(name: str, default: int) -> int:
+        try:
+            return int(os.environ.get(name, default))
+        except ValueError:
+            return default
+
+    size = env("WORLD_SIZE", 1)
+    return env("RANK", 0), size, env("LOCAL_WORLD_SIZE", size)
+
+
 def pick_device():
-    """CUDA or MPS when present, else the CPU with every core (torch defaults to fewer on some hosts)."""
+    """CUDA or MPS when present, else the CPU with every core (shared out among torchrun processes)."""
     import torch
 
     if torch.cuda.is_available():
@@ -27,7 +41,8 @@ def pick_device():
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         return torch.device("mps")
-    torch.set_num_threads(os.cpu_count() or 1)
+    # Two processes with all cores each would oversubscribe the CPU (and libgomp spins badly then).
+    torch.set_num_threads(max((os.cpu_count() or 1) // max(world()[2], 1), 1))
     return torch.device("cpu")
 
 
@@ -82,7 +97,10 @@ def build_model(config, prepared) -> ModelChoice:
     if ref.lower() == sources.SCRATCH_REF:
         from .scratch import build_classifier
 
-        built = build_classifier(texts, id2label, arch="bert", size="small", seed=config.seed)
+        def build():
+            return build_classifier(texts, id2label, arch="bert", size="small", seed=config.seed)
+
+        built = build() if world()[1] == 1 else _built_on_rank0(build)
         return ModelChoice(built.model, built.tokenizer, "scratch", "scratch", language, ["all weights (built from scratch)"])
     mref = sources.resolve_model_ref(ref)
     loaded = sources.load_classifier(mref, id2label=id2label)
@@ -90,6 +108,35 @@ def build_model(config, prepared) -> ModelChoice:
     # The built-in folder path is machine-specific; name the model it is a copy of instead.
     name = BUILTIN_NAME if mref.kind == "builtin" else mref.location
     return ModelChoice(loaded.model, tokenizer, name, mref.kind, language, loaded.newly_initialized)
+
+
+def _built_on_rank0(build):
+    """Under torchrun: rank 0 builds the scratch model, every other rank loads rank 0's copy.
+
+    The tokenizers WordPiece trainer is not deterministic (huggingface/tokenizers#1794:
+    hash-map order decides ties), so each process would learn a different vocabulary.
+    """
+    import torch.distributed as dist
+    from accelerate import PartialState
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from .scratch import ScratchModel
+
+    PartialState(cpu=pick_device().type == "cpu")  # joins torchrun's process group; the Trainer reuses it
+    payload = [None]
+    if dist.get_rank() == 0:
+        built = build()
+        folder = Path(tempfile.mkdtemp(prefix="fts-scratch-"))
+        built.model.save_pretrained(folder)
+        built.tokenizer.save_pretrained(folder)
+        payload = [{p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}]
+    dist.broadcast_object_list(payload, src=0)
+    if dist.get_rank() == 0:
+        return built
+    folder = Path(tempfile.mkdtemp(prefix="fts-scratch-"))
+    for name, data in payload[0].items():
+        (folder / name).write_bytes(data)
+    return ScratchModel(AutoModelForSequenceClassification.from_pretrained(folder), AutoTokenizer.from_pretrained(folder))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from .runtime import BackendOutput, TrainContext
+from .runtime import BackendOutput, TrainContext, world
 
 
 def training_arguments(ctx: TrainContext):
@@ -56,7 +56,8 @@ def _event_callback(ctx: TrainContext):
         """Turns the Trainer's hooks into TrainEvents and honours the stop flag after every step."""
 
         def __init__(self):
-            self.samples_per_step = ctx.config.batch_size * ctx.config.grad_accum_steps
+            # Per optimizer step, over all processes when launched with torchrun.
+            self.samples_per_step = ctx.config.batch_size * ctx.config.grad_accum_steps * max(world()[1], 1)
             self.summary: dict = {}
 
         def _sps(self, state) -> float | None:
