@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gradio as gr
+from gradio.context import Context
 
 from trainer_core.batch import predict_csv, predict_lines
 from trainer_core.errors import StudioError
@@ -30,8 +31,10 @@ def _predictor(ref: str, like=None):
 def _model_facts(predictor, cached: bool, lang: str) -> str:
     facts = predictor.describe()
     load = t("cls.cached", lang) if cached else t("cls.loaded_in", lang, ms=f"{facts['load_ms']:.0f}")
-    lines = [t("cls.model_facts", lang, kind=facts["kind"], labels=", ".join(facts["labels"]),
-               max_length=facts["max_length"], params=f"{facts['parameters']:,}", load=load)]
+    kinds = {"builtin": t("cls.kind_builtin", lang), "local": t("cls.kind_local", lang), "hub": t("cls.kind_hub", lang)}
+    lines = [t("cls.model_facts", lang, kind=kinds.get(facts["kind"], facts["kind"]),
+               labels=", ".join(facts["labels"]), max_length=facts["max_length"],
+               params=f"{facts['parameters']:,}", load=load)]
     if facts["eval_accuracy"] is not None:
         lines.append(t("cls.run_accuracy", lang, acc=f"{facts['eval_accuracy']:.3f}"))
     if predictor.head_untrained:
@@ -194,6 +197,9 @@ def build(ctx: AppContext) -> None:
     on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
        **PRIVATE)
     on(ctx.dataset.change, _examples, [ctx.dataset], [examples], ctx, **PRIVATE)
+    demo = Context.root_block
+    if demo is not None:  # list runs with names in the visitor's language when the page opens
+        on(demo.load, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)
     on(go_lines.click, _batch_lines, [model_a, lines], [lines_out], ctx, api_name="classify_lines")
     on(go_csv.click, _batch_csv, [model_a, csv_in, text_column], [csv_out, csv_summary], ctx,

@@ -37,9 +37,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls.cached": {"en": "already loaded", "ko": "이미 불러옴"},
     "cls.loaded_in": {"en": "loaded in {ms} ms", "ko": "{ms} ms 만에 불러옴"},
     "cls.model_facts": {
-        "en": "**{kind}** model · labels: {labels} · max {max_length} tokens · {params} parameters · {load}",
-        "ko": "**{kind}** 모델 · 레이블: {labels} · 최대 {max_length} 토큰 · 매개변수 {params}개 · {load}",
+        "en": "**{kind}** · labels: {labels} · max {max_length} tokens · {params} parameters · {load}",
+        "ko": "**{kind}** · 레이블: {labels} · 최대 {max_length} 토큰 · 매개변수 {params}개 · {load}",
     },
+    "cls.kind_builtin": {"en": "Built-in", "ko": "내장"},
+    "cls.kind_local": {"en": "Local folder", "ko": "로컬 폴더"},
+    "cls.kind_hub": {"en": "Hub", "ko": "Hub"},
     "cls.run_accuracy": {"en": "Validation accuracy of this run: {acc}", "ko": "이 실행의 검증 정확도: {acc}"},
     "cls.head_untrained": {
         "en": "⚠️ This model's classification head was never trained ({names} start random), so its predictions mean nothing yet. Fine-tune it in the Train tab, then pick the run here.",
