@@ -10,7 +10,7 @@ from ui.common import friendly
 
 def _render(raw):
     return dict(zip(["card", "dist", "table", "page", "info", "view", "text", "pair", "label", "eval_split",
-                     "train_rows", "eval_rows", "test_rows"], tab.render_loaded(raw, None, "en")))
+                     "train_rows", "eval_rows", "test_rows"], tab.render_loaded(raw, "en")))
 
 
 def _prepare(raw, out, **overrides):
@@ -156,3 +156,5 @@ def test_api_load_file_then_prepare_in_one_session(served, tmp_path):
     report, code, status = client.predict("headline", "", "topic", "", 0, 12, 6, 7, "en", api_name="/prepare")
     assert report["rows"] == {"train": 42, "validation": 12, "test": 6}
     assert "train_test_split" in code and "42" in status
+    table, page, info = client.predict("prepared/validation", 2, "en", api_name="/page")
+    assert page == 2 and "prepared/validation" in info and "label_str" in table["headers"]

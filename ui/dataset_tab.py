@@ -144,7 +144,7 @@ def next_page(raw, dataset, split, page, lang):
     return show_page(raw, dataset, split, int(page or 1) + 1, lang)
 
 
-def render_loaded(raw, dataset, lang):
+def render_loaded(raw, lang):
     """Everything that follows a load: card, plot, first page, mapping and split controls."""
     raw = _need(raw)
     s = raw["summary"]
@@ -320,12 +320,13 @@ def build(ctx: AppContext) -> None:
     tokens_in = [raw, text_col, pair_col, tokenizer, max_length]
     prepare_in = [raw, text_col, pair_col, label_col, eval_split, train_rows, eval_rows, test_rows, seed]
     prepare_out = [report, ctx.dataset, code, status]
-    for btn, fn, inputs, api in ((load_sample_btn, load_sample_data, [sample], "load_sample"),
-                                 (load_file_btn, load_upload, [upload], "load_file"),
-                                 (load_hub_btn, load_hub_data, [hub_id, hub_config, hub_split, hub_stream, hub_rows],
-                                  "load_hub")):
-        loaded = on(btn.click, fn, inputs, [summary, raw], ctx, api_name=api)
-        rendered = on(loaded.success, render_loaded, [raw, ctx.dataset], shown, ctx, **PRIVATE)
+    hub_in = [hub_id, hub_config, hub_split, hub_stream, hub_rows]
+    for trigger, fn, inputs, api in ((load_sample_btn.click, load_sample_data, [sample], {"api_name": "load_sample"}),
+                                     (load_file_btn.click, load_upload, [upload], {"api_name": "load_file"}),
+                                     (upload.upload, load_upload, [upload], PRIVATE),  # a dropped file loads at once
+                                     (load_hub_btn.click, load_hub_data, hub_in, {"api_name": "load_hub"})):
+        loaded = on(trigger, fn, inputs, [summary, raw], ctx, **api)
+        rendered = on(loaded.success, render_loaded, [raw], shown, ctx, **PRIVATE)
         # the defaults usually fit, so the Train tab can start at once; then the token lengths
         ready = on(rendered.success, auto_prepare, prepare_in, prepare_out, ctx, **PRIVATE)
         ready = on(ready.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
@@ -335,6 +336,6 @@ def build(ctx: AppContext) -> None:
     on(prepared.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
     page_io = ([raw, ctx.dataset, view, page], [table, page, page_info])
     on(view.input, show_page, *page_io, ctx, **PRIVATE)
-    on(page.submit, show_page, *page_io, ctx, **PRIVATE)
+    on(page.submit, show_page, *page_io, ctx, api_name="page")
     on(prev_btn.click, prev_page, *page_io, ctx, **PRIVATE)
-    on(next_btn.click, next_page, *page_io, ctx, api_name="page")
+    on(next_btn.click, next_page, *page_io, ctx, **PRIVATE)
