@@ -1,0 +1,154 @@
+"""Train tab while a job runs: streaming, stop, re-attach, a second user in line, and the waiting list itself."""
+import time
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from tests.fixtures_train_tab import free_jobs, tiny_form  # noqa: F401
+from trainer_core.errors import BusyError
+from trainer_core.waitlist import Waitlist
+from ui import train_handlers as h
+
+STATUS, PROGRESS, LOSS, EVALS, LOG, RUN_STATE, SESSION_RUNS, OWNER, ESTIMATE = range(len(h.STREAM))
+
+
+def _value(frame, index):
+    value = frame[index]
+    return None if isinstance(value, dict) and value == gr.skip() else value
+
+
+def _launch(owner, form, twin=False, lang="en"):
+    return h.launch(owner, "form", None, {}, twin, *form, lang)
+
+
+@pytest.fixture
+def fast_poll(monkeypatch):
+    monkeypatch.setattr(h, "WAIT_SECONDS", 0.05)
+
+
+def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, tmp_path, monkeypatch, free_jobs):
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
+    form = tiny_form(tiny_bert_dir, max_steps=3000, eval_every=20)
+    frames, stopped_at = [], None
+    for frame in _launch("owner-a", form):
+        frames.append(frame)
+        bar = _value(frame, PROGRESS)
+        if stopped_at is None and bar and 'data-step="0"' not in bar and _value(frame, LOSS) is not None \
+                and len(_value(frame, LOSS)) >= 2:
+            assert h.stop("owner-a", "en") == "Stopping after the current step; the model trained so far will be saved."
+            stopped_at = time.monotonic()
+    assert stopped_at is not None, "the run never showed progress"
+    assert _value(frames[0], OWNER) == "owner-a" and "Estimate before launch" in _value(frames[0], ESTIMATE)
+    final = frames[-1]
+    run_dir = Path(_value(final, RUN_STATE)[0])
+    assert _value(final, SESSION_RUNS) == {run_dir.name: str(run_dir)}
+    assert "Stopped" in _value(final, STATUS) and (run_dir / "model.safetensors").is_file()
+    import json
+
+    results = json.loads((run_dir / "results.json").read_text("utf-8"))
+    assert results["status"] == "stopped" and 0 < results["global_step"] < 3000
+    last_live = [f for f in frames if _value(f, PROGRESS)][-1]
+    assert 'data-state="stopped"' in _value(last_live, PROGRESS)
+    assert "train loss" in set(_value(last_live, LOSS)["series"])
+    assert "Training tiny" not in _value(last_live, LOG) and _value(last_live, LOG).strip()
+    assert h.stop("owner-a", "en") == "You have no running job to stop."
+
+
+def test_a_second_user_waits_in_line_and_the_first_run_is_not_disturbed(tiny_bert_dir, tmp_path, monkeypatch,
+                                                                      free_jobs, fast_poll):
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
+    first = _launch("owner-a", tiny_form(tiny_bert_dir, max_steps=3000))
+    for frame in first:  # until A's job is really training
+        if _value(frame, PROGRESS) and 'data-step="0"' not in _value(frame, PROGRESS):
+            break
+    job_a = free_jobs.current()
+    assert job_a.owner == "owner-a"
+    second = _launch("owner-b", tiny_form(tiny_bert_dir, max_steps=5), lang="ko")
+    statuses = []
+    for frame in second:
+        status = _value(frame, STATUS)
+        if status:
+            statuses.append(status)
+        if status and "대기 순서는 1번째" in status:
+            break
+    assert any("다른 학습이 진행 중" in s for s in statuses)
+    assert free_jobs.current() is job_a and not job_a.stop_requested
+    # B leaves the line with Stop; its page stops waiting, A goes on.
+    assert h.stop("owner-b", "ko") == "대기에서 빠졌습니다. 아무것도 시작하지 않았습니다."
+    rest = list(second)
+    assert "대기에서 빠졌습니다" in _value(rest[-1], STATUS) and free_jobs.current() is job_a
+    first.close()  # A's browser goes away: the job must go on and still release the lock
+    assert free_jobs.current() is job_a and job_a.state == "running"
+    job_a.stop()
+    job_a.join(60)
+    assert job_a.state == "stopped" and not free_jobs.busy()
+
+
+def test_a_reloaded_page_reattaches_to_its_running_job(tiny_bert_dir, tmp_path, monkeypatch, free_jobs):
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
+    gen = _launch("owner-a", tiny_form(tiny_bert_dir, max_steps=3000))
+    for frame in gen:
+        if _value(frame, PROGRESS) and 'data-step="0"' not in _value(frame, PROGRESS):
+            break
+    gen.close()  # the page is reloaded: its stream ends
+
+    class Request:
+        session_hash = "a-new-session"
+
+    attached = h.attach("owner-a", {}, Request(), "en")
+    first = next(attached)
+    assert _value(first, OWNER) == "owner-a" and "Found your running job" in _value(first, STATUS)
+    frame = next(attached)
+    assert 'data-state="running"' in _value(frame, PROGRESS)
+    h.stop("owner-a", "en")
+    final = list(attached)[-1]
+    assert Path(_value(final, RUN_STATE)[0]).is_dir() and "Stopped" in _value(final, STATUS)
+    # A browser without a job just learns who it is (its first session id).
+    fresh = list(h.attach(None, {}, Request(), "en"))
+    assert len(fresh) == 1 and _value(fresh[0], OWNER) == "a-new-session"
+
+
+# --- the waiting list, without training -------------------------------------------------------------
+
+class FakeJobs:
+    def __init__(self):
+        self.running = None
+        self.started = []
+
+    def busy(self):
+        return self.running is not None
+
+    def start(self, config, owner, prepared=None):
+        if self.running is not None:
+            raise BusyError("err.busy", who="x")
+        self.running = owner
+        self.started.append(owner)
+        return f"job-of-{owner}"
+
+
+def test_waitlist_keeps_order_lets_the_first_in_line_start_and_drops_vanished_pages():
+    jobs = FakeJobs()
+    line = Waitlist(jobs, ttl=0.2)
+    assert line.try_start("cfg", "a") == "job-of-a"
+    assert line.try_start("cfg", "b") == 1 and line.try_start("cfg", "c") == 2
+    assert line.try_start("cfg", "b") == 1  # asking again keeps one's place
+    jobs.running = None  # A's job ended
+    assert line.try_start("cfg", "c") == 2  # C may not jump ahead of B
+    assert line.try_start("cfg", "d") == 3
+    assert line.try_start("cfg", "b") == "job-of-b" and line.place("c") == 1 and line.place("d") == 2
+    assert line.leave("c") and line.left_since("c", 0.0) and not line.leave("c")
+    assert line.place("d") == 1
+    time.sleep(0.25)  # D's page stopped polling (closed tab)
+    assert line.waiting() == 0
+    jobs.running = None
+    assert line.try_start("cfg", "e") == "job-of-e"
+
+
+def test_someone_outside_the_line_taking_the_lock_is_handled():
+    jobs = FakeJobs()
+    line = Waitlist(jobs, ttl=5)
+    jobs.running = "cli"  # a CLI/API job holds the lock
+    assert line.try_start("cfg", "a") == 1
+    jobs.running = None
+    assert line.try_start("cfg", "a") == "job-of-a" and line.waiting() == 0
