@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import shared_file
 from tests.fixtures_dataset import topic_rows, write_rows
+from tests.test_app_smoke import running_app  # noqa: F401 - the in-process app, shared
 from ui import dataset_tab as tab
 from ui.common import friendly
 
@@ -134,23 +135,11 @@ def test_upload_limit_matches_the_app():
     assert tab.MAX_UPLOAD_BYTES == _parse_file_size(app.MAX_FILE_SIZE)
 
 
-@pytest.fixture(scope="module")
-def served():
-    import app
-    from ui.i18n import I18N
-
-    demo = app.build_demo(online=False)
-    demo.queue(max_size=app.QUEUE_MAX_SIZE)
-    demo.launch(prevent_thread_lock=True, quiet=True, i18n=I18N, max_file_size=app.MAX_FILE_SIZE)
-    yield demo
-    demo.close()
-
-
-def test_api_load_file_then_prepare_in_one_session(served, tmp_path):
+def test_api_load_file_then_prepare_in_one_session(running_app, tmp_path):
     from gradio_client import Client, handle_file
 
     path = write_rows(tmp_path / "topics.csv", topic_rows(20))
-    client = Client(served.local_url, verbose=False)
+    client = Client(running_app.local_url, verbose=False)
     summary = client.predict(handle_file(str(path)), "en", api_name="/load_file")
     assert summary["total_rows"] == 60 and summary["mapping"]["label"] == "topic"
     report, code, status = client.predict("headline", "", "topic", "", 0, 12, 6, 7, "en", api_name="/prepare")
