@@ -21,12 +21,12 @@ KO_FILLER = ["오늘", "내일", "발표", "관련", "이번", "지난", "전망
 
 
 def sentiment_rows(n: int, seed: int = 0) -> list[list[str]]:
-    """[text, label] rows: one sentiment word among neutral ones decides the label ('neg'/'pos')."""
+    """[text, label] rows: two sentiment words among neutral ones decide the label ('neg'/'pos')."""
     rng = random.Random(seed)
     rows = []
     for _ in range(n):
         label = rng.choice(["neg", "pos"])
-        words = rng.sample(NEUTRAL, 5) + [rng.choice(POSITIVE if label == "pos" else NEGATIVE)]
+        words = rng.sample(NEUTRAL, 3) + rng.sample(POSITIVE if label == "pos" else NEGATIVE, 2)
         rng.shuffle(words)
         rows.append([" ".join(words), label])
     return rows

@@ -93,7 +93,7 @@ def _compare(config, tmp_path, backend):
 def test_trainer_script_reproduces_the_engine_run(tmp_path, tiny_bert_dir):
     data = write_table(tmp_path / "reviews.tsv", ["review", "label"], sentiment_rows(240, seed=1), delimiter="\t")
     config = TrainConfig(model=str(tiny_bert_dir), data_source="file", train_file=str(data), eval_rows=80,
-                         epochs=6, batch_size=16, learning_rate=1e-2, seed=11, backend="trainer",
+                         max_steps=40, batch_size=16, learning_rate=5e-3, seed=11, backend="trainer",
                          output_dir=str(tmp_path / "engine-run"))
     got, engine = _compare(config, tmp_path, "trainer")
     assert engine["eval_accuracy"] > 0.75, engine  # the run learned, so agreeing is not a coincidence
