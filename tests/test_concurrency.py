@@ -1,0 +1,194 @@
+"""Many users at once on one server: training does not stall the others, one job at a time,
+a vanished client frees the job lock, and one user's state never reaches another.
+
+The app runs in this process (so the test can watch the process-wide job lock); every user
+is a separate gradio_client session talking to it over loopback.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures_classify import spread_bert_dir, tiny_run_dir  # noqa: F401
+from tests.fixtures_quality import app_error, client_for, live_app  # noqa: F401
+from tests.fixtures_train_tab import free_jobs, tiny_config  # noqa: F401
+from trainer_core.errors import BusyError
+from trainer_core.jobs import JOBS
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+TEXTS = ["a wonderful, moving film", "정부 내년 예산안 국회 제출", "the plot was thin and slow", "유튜브 2일까지 지원"]
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round((len(ordered) - 1) * q / 100)))], 1) if ordered else 0.0
+
+
+def _running_job(owner: str, tiny_bert_dir, **changes):
+    """A long tiny-BERT job started straight on the process-wide JOBS, once it has taken steps."""
+    config = tiny_config(tiny_bert_dir, **dict(dict(max_steps=100_000, eval_every=0, log_every=5, baseline=False),
+                                               **changes))
+    job = JOBS.start(config, owner=owner)
+    deadline = time.monotonic() + 60
+    while not any(e.kind == "step" for e in job.events):
+        assert time.monotonic() < deadline and job.state == "running", [e.message for e in job.events][-3:]
+        time.sleep(0.05)
+    return job
+
+
+def _last_step(job) -> int:
+    return max((e.step or 0 for e in list(job.events) if e.kind == "step"), default=0)
+
+
+def _users(live_app, run_dir: str, requests: int) -> dict:
+    """Three users at once: one tokenizes, one classifies, one loads data then does both."""
+    latencies: dict[str, list[float]] = {"/tokenize": [], "/classify": [], "/load_sample": []}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def timed(client, api, *args):
+        start = time.perf_counter()
+        try:
+            out = client.predict(*args, api_name=api)
+        except Exception as exc:  # noqa: BLE001 - every failure is collected and reported
+            with lock:
+                errors.append(f"{api}: {type(exc).__name__}: {exc}"[:300])
+            return None
+        with lock:
+            latencies[api].append((time.perf_counter() - start) * 1000)
+        return out
+
+    def tokenize(client, i):
+        out = timed(client, "/tokenize", "text", TEXTS[i % 4], "", "default", "roberta-style", "do_not_pad", "none",
+                    32, False, "en")
+        if out is not None and not all(out[2][side]["raw"].get("input_ids") for side in ("tokenizer_a", "tokenizer_b")):
+            errors.append(f"/tokenize: {str(out[2])[:200]}")
+
+    def classify(client, i):
+        out = timed(client, "/classify", run_dir, "", TEXTS[i % 4], "", 2, "en")
+        if out is not None and out[0]["label"] not in ("neg", "pos"):
+            errors.append(f"/classify: {out[0]}")
+
+    def user(kind):
+        try:
+            client = client_for(live_app)
+            if kind == "mixed":
+                timed(client, "/load_sample", "imdb_en", "en")
+            for i in range(requests):
+                if kind == "tokenize" or (kind == "mixed" and i % 2):
+                    tokenize(client, i)
+                else:
+                    classify(client, i)
+        except Exception as exc:  # noqa: BLE001 - a crashed user thread must fail the test, not vanish
+            errors.append(f"user {kind}: {type(exc).__name__}: {exc}"[:300])
+
+    threads = [threading.Thread(target=user, args=(kind,)) for kind in ("tokenize", "classify", "mixed")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return {"latencies": latencies, "errors": errors}
+
+
+def test_one_user_trains_while_three_others_tokenize_and_classify(live_app, tiny_bert_dir, tiny_run_dir, free_jobs):
+    run_dir = str(tiny_run_dir)
+    warm = client_for(live_app)  # models loaded once, so the comparison below is about contention only
+    warm.predict(run_dir, "", "warm", "", 2, "en", api_name="/classify")
+    warm.predict("text", "warm", "", "default", "roberta-style", "do_not_pad", "none", 32, False, "en",
+                 api_name="/tokenize")
+    idle = _users(live_app, run_dir, requests=6)
+    job = _running_job("trainer-user", tiny_bert_dir)
+    steps_before = _last_step(job)
+    busy = _users(live_app, run_dir, requests=12)
+    assert job.state == "running" and not job.stop_requested  # training went on the whole time
+    assert _last_step(job) > steps_before
+    job.stop()
+    job.join(60)
+    assert job.state == "stopped" and not JOBS.busy()
+
+    assert idle["errors"] == [] and busy["errors"] == []
+    answered = {api: len(v) for api, v in busy["latencies"].items()}
+    assert answered == {"/tokenize": 18, "/classify": 18, "/load_sample": 1}
+    all_idle = [v for values in idle["latencies"].values() for v in values]
+    all_busy = [v for values in busy["latencies"].values() for v in values]
+    report = {
+        "users": 3, "requests_while_training": sum(answered.values()), "errors": 0,
+        "idle": {"p50_ms": _p(all_idle, 50), "p95_ms": _p(all_idle, 95)},
+        "while_training": {"p50_ms": _p(all_busy, 50), "p95_ms": _p(all_busy, 95), "max_ms": _p(all_busy, 100),
+                           **{api: {"p95_ms": _p(v, 95), "n": len(v)} for api, v in busy["latencies"].items()}},
+        "training_steps_meanwhile": _last_step(job) - steps_before,
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "concurrency.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print("concurrency:", json.dumps(report))
+
+
+def test_a_second_training_request_is_told_a_job_is_running(tiny_bert_dir, free_jobs):
+    from trainer_core.waitlist import Waitlist
+
+    job = _running_job("first-user", tiny_bert_dir)
+    try:
+        with pytest.raises(BusyError) as info:
+            JOBS.start(tiny_config(tiny_bert_dir), owner="second-user")
+        assert "already running" in str(info.value) and "이미 학습이 진행 중" in info.value.render("ko")
+        line = Waitlist(JOBS, ttl=5)
+        assert line.try_start(tiny_config(tiny_bert_dir), "second-user") == 1  # told its place, nothing started
+        assert JOBS.current() is job and not job.stop_requested
+    finally:
+        job.stop()
+        job.join(60)
+    assert not JOBS.busy()
+
+
+def test_a_consumer_that_vanishes_mid_training_does_not_keep_the_lock(tiny_bert_dir, free_jobs):
+    """The page streaming a job goes away (its event consumer fails from then on): the job finishes
+    on its own and releases the lock, and the next user can train."""
+    seen = {"n": 0}
+
+    def consumer(event):
+        seen["n"] += 1
+        if seen["n"] > 3:
+            raise BrokenPipeError("the browser tab was closed")
+
+    job = JOBS.start(tiny_config(tiny_bert_dir, max_steps=12, log_every=1, baseline=False), owner="gone",
+                     on_event=consumer)
+    job.join(120)
+    assert job.state == "completed" and seen["n"] > 4 and not JOBS.busy()
+    assert (Path(job.run_dir) / "model.safetensors").is_file()
+    nxt = JOBS.start(tiny_config(tiny_bert_dir, max_steps=2, baseline=False), owner="next")
+    nxt.join(120)
+    assert nxt.state == "completed" and not JOBS.busy()
+
+
+def test_one_users_state_never_shows_up_for_another(live_app, tiny_bert_dir, free_jobs, monkeypatch):
+    """On a shared Space: A's data set and A's run stay A's; B sees nothing of them."""
+    monkeypatch.setenv("SPACE_ID", "someone/fine-tune-studio")
+    a, b = client_for(live_app), client_for(live_app)
+    a.predict("mrpc_en", "en", api_name="/load_sample")
+    a.predict("sentence1", "sentence2", "label", "validation", 0, 0, 0, 42, "en", api_name="/prepare")
+    assert "sentence1" in a.predict("train", 1, "en", api_name="/page")[0]["headers"]
+    assert "current data set" in a.predict("auto", "default", "default", 64, "en", api_name="/token_stats")
+    job = JOBS.start(tiny_config(tiny_bert_dir, max_steps=2, baseline=False), owner="user-a")
+    job.join(120)
+    assert job.state == "completed"
+
+    for api, args in (("/page", ("train", 1)), ("/prepare", ("text", "", "label", "", 0, 4, 0, 42)),
+                      ("/token_lengths", ("text", "", "default", 64))):
+        assert "No data set is loaded" in app_error(b, api, *args, "en")
+    assert "ynat_ko" in b.predict("auto", "default", "default", 64, "en", api_name="/token_stats")  # not A's data
+    # B's Classify model list and Train history (what B's page loads) hold none of A's runs.
+    from ui import classify_tab, train_results
+
+    model_a, model_b, push_runs, _examples = classify_tab._refresh({}, None, "en")
+    values = [value for _name, value in model_a.choices] + [value for _name, value in push_runs.choices]
+    assert str(job.run_dir) not in values and values == ["default"]
+    assert train_results.history("user-b", {}, "en")[1].choices == []
+    # ...while A sees its own run in both.
+    mine = {job.run_dir.name: str(job.run_dir)}
+    assert str(job.run_dir) in [v for _n, v in classify_tab._refresh(mine, None, "en")[0].choices]
+    assert [v for _n, v in train_results.history("user-a", mine, "en")[1].choices] == [str(job.run_dir)]
+    assert JOBS.for_owner("user-b") is None
