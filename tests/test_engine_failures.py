@@ -1,9 +1,9 @@
-import functools
 import json
 import threading
 
 import pytest
 
+from tests.fixtures_engine import failing_forward  # noqa: F401 - a fixture
 from trainer_core.config import TrainConfig
 from trainer_core.engine import run_training
 
@@ -13,25 +13,6 @@ def config_for(model_dir, out_dir, backend, **changes) -> TrainConfig:
                   log_every=2, output_dir=str(out_dir), backend=backend)
     values.update(changes)
     return TrainConfig(**values)
-
-
-@pytest.fixture
-def failing_forward(monkeypatch):
-    """Make the BERT forward raise a CUDA-style out-of-memory error from its 3rd call on."""
-    from transformers import BertForSequenceClassification
-
-    real = BertForSequenceClassification.forward
-    calls = {"n": 0}
-
-    @functools.wraps(real)  # keeps the signature the Trainer inspects to pick input columns
-    def forward(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(BertForSequenceClassification, "forward", forward)
-    return calls
 
 
 @pytest.mark.parametrize("backend", ["trainer", "loop"])
