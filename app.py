@@ -10,6 +10,8 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The app trains while it serves other users; spinning OpenMP threads would starve them.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 MAX_FILE_SIZE = "50mb"
 QUEUE_MAX_SIZE = 64

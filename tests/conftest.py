@@ -18,6 +18,9 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["HF_HOME"] = _HF_HOME
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# OpenMP threads that spin while waiting make torch 20-40x slower when the two cores are
+# shared (a served app, a browser and training in one test); passive waiting costs nothing.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.pop("HF_TOKEN", None)
 
 ROOT = Path(__file__).resolve().parent.parent
