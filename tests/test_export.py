@@ -43,6 +43,16 @@ def test_default_model_is_resolved_for_the_data_language(tmp_path):
     assert korean["LABEL_NAMES"] == ["IT과학", "경제", "사회", "생활문화", "세계", "스포츠", "정치"]
 
 
+def test_hub_source_is_read_with_load_dataset(tmp_path):
+    # The data set is not fetched at export when the caller has it prepared (the Hub is unreachable here).
+    prepared = load_data(TrainConfig(sample="imdb_en", eval_rows=20))
+    config = TrainConfig(data_source="hub", dataset="stanfordnlp/imdb", dataset_split="train", eval_rows=20,
+                         text_column="text", label_column="label")
+    script = export_script(config, prepared=prepared)
+    assert "DATA = {'kind': 'hub', 'id': 'stanfordnlp/imdb', 'config': None, 'split': 'train'}" in script
+    assert "EVAL_DATA = None" in script
+
+
 def test_bad_backend_is_a_clear_error():
     with pytest.raises(StudioError, match="backend"):
         export_script(TrainConfig(sample="imdb_en"), backend="keras")

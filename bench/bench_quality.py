@@ -1,0 +1,118 @@
+"""Quality on Korean headlines: every offline model choice and the baseline, on one split, in one run.
+
+2,000 KLUE YNAT training rows and 1,000 held-out rows of the same file (read with
+``trainer_core.loaders.load_file``, split once by ``trainer_core.data.prepare`` with seed 42,
+stratified), then, on exactly those rows:
+
+- ``minilm``: the built-in all-MiniLM-L6-v2 (English WordPieces: Hangul becomes jamo and
+  ``[UNK]``), fine-tuned with the Trainer backend;
+- ``scratch``: what ``--model default`` picks for Korean — a small BERT whose WordPiece
+  vocabulary is learned from the 2,000 training titles;
+- ``baseline``: TF-IDF character n-grams + logistic regression (``trainer_core.baseline``).
+
+Seven topics; the majority class is ~16%, so chance-level accuracy is ~16%. A pretrained
+Korean model such as klue/roberta-base needs the Hub (reference figure in the data README:
+~84% with 10,000 rows). Writes bench/results/quality.json.
+
+    python bench/bench_quality.py [--train-rows 2000] [--eval-rows 1000] [--epochs 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+YNAT = ROOT.parent / "shared" / "data" / "ynat" / "ynat_train.tsv"
+
+# Per model choice: the reference, and the learning rate its kind needs (fine-tuning a
+# pretrained body vs training random weights); everything else is TrainConfig's default.
+CHOICES = {
+    "minilm": {"model": "minilm", "learning_rate": 1e-4},
+    "scratch": {"model": "scratch", "learning_rate": 1e-3},
+}
+
+
+def train_choice(name: str, prepared, epochs: float, **overrides) -> dict:
+    from trainer_core.config import TrainConfig
+    from trainer_core.engine import run_training
+
+    config = TrainConfig(data_source="file", train_file=str(YNAT), text_column="text", label_column="label",
+                         eval_rows=prepared.splits["validation"].num_rows, epochs=epochs, seed=42,
+                         backend="trainer", output_dir=tempfile.mkdtemp(prefix=f"bench-quality-{name}-"),
+                         **overrides)
+    print(f"[{name}] training {epochs} epochs ...", flush=True)
+    started = time.perf_counter()
+    result = run_training(config, prepared=prepared)
+    if result.status != "completed":
+        raise SystemExit(f"{name}: run failed: {result.error}")
+    r = result.results
+    out = {"model": overrides["model"], "learning_rate": overrides["learning_rate"], "epochs": epochs,
+           "eval_accuracy": round(r["eval_accuracy"], 4), "eval_macro_f1": round(r["eval_macro_f1"], 4),
+           "train_runtime": r.get("train_runtime"), "wall_seconds": round(time.perf_counter() - started, 1),
+           "model_ref": r.get("model_ref"), "param_counts": r.get("param_counts")}
+    print(f"[{name}] accuracy {out['eval_accuracy']:.3f}, macro-F1 {out['eval_macro_f1']:.3f}", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train-rows", type=int, default=2000)
+    parser.add_argument("--eval-rows", type=int, default=1000)
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--only", nargs="*", choices=[*CHOICES, "baseline"], default=None)
+    args = parser.parse_args()
+    if not YNAT.is_file():
+        raise SystemExit(f"needs {YNAT} (KLUE YNAT, present only inside the development workplace)")
+
+    import torch
+    import transformers
+
+    from trainer_core.baseline import run_baseline
+    from trainer_core.data import ColumnMapping, prepare
+    from trainer_core.loaders import load_file
+
+    transformers.logging.set_verbosity_error()
+    prepared = prepare(load_file(YNAT), ColumnMapping(text="text", label="label"), train_rows=args.train_rows,
+                       eval_rows=args.eval_rows, seed=42)
+    labels = prepared.splits["validation"]["label"]
+    majority = max(Counter(labels).values()) / len(labels)
+    wanted = args.only or [*CHOICES, "baseline"]
+    results = {}
+    for name in wanted:
+        if name == "baseline":
+            base = run_baseline(prepared)
+            results[name] = {"method": base["method"], "eval_accuracy": round(base["accuracy"], 4),
+                             "eval_macro_f1": round(base["macro_f1"], 4), "wall_seconds": round(base["runtime"], 1)}
+            print(f"[baseline] accuracy {base['accuracy']:.3f}, macro-F1 {base['macro_f1']:.3f}", flush=True)
+        else:
+            results[name] = train_choice(name, prepared, args.epochs, **CHOICES[name])
+    out = ROOT / "bench" / "results" / "quality.json"
+    previous = json.loads(out.read_text("utf-8")) if out.is_file() and args.only else {}
+    report = {
+        "data": f"KLUE YNAT train: {args.train_rows} training rows, {args.eval_rows} held-out rows of the same file "
+                f"(seed 42, stratified), via trainer_core.loaders.load_file",
+        "majority_class_accuracy": round(majority, 4),
+        "results": {**previous.get("results", {}), **results},
+        "not_available_offline": "pretrained Korean models (e.g. klue/roberta-base, ~84% with 10,000 rows per the "
+                                 "data README) need the Hugging Face Hub",
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "torch": torch.__version__, "transformers": transformers.__version__, "python": platform.python_version(),
+    }
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = ", ".join(f"{k} {v['eval_accuracy']:.1%}" for k, v in report["results"].items())
+    print(f"{summary} (majority class {majority:.1%}) -> {out}")
+
+
+if __name__ == "__main__":
+    main()
