@@ -92,8 +92,9 @@ def main() -> None:
             "handler_truncated_padded_512_median_ms": round(cut_ms, 2),
             "ratio_handler_to_baseline": round(view_ms / base_ms, 1) if base_ms else None,
             "meets_goal": view_ms < GOAL_MS,
+            "meets_goal_in_cpu_time": view_cpu < GOAL_MS,  # wall time also counts waiting for a busy CPU
         }
-        print(f"{name:8s} {len(text)} chars, tokens {tokens}: handler median {view_ms:.1f} ms "
+        print(f"{name:8s} {len(text)} chars, tokens {tokens}: handler median {view_ms:.1f} ms, CPU {view_cpu:.1f} ms "
               f"(raw bytes {raw_ms:.1f}, padded+truncated {cut_ms:.1f}); bare tokenizer calls {base_ms:.2f} ms "
               f"-> x{view_ms / base_ms:.0f}; HTML {html_kb} kB; goal < {GOAL_MS:.0f} ms: "
               f"{'met' if view_ms < GOAL_MS else 'MISSED'}")

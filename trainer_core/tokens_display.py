@@ -90,21 +90,18 @@ def _groups(row: EncodedRow, raw_bytes: bool) -> list[list[TokenView]]:
     return out
 
 
+_CLASS_MEMO: dict[tuple, str] = {}  # a few dozen combinations at most; pure function of the key
+
+
 def _classes(first: TokenView, members: list[TokenView], colour: int) -> str:
-    cls = ["k", "sp" if first.special else f"c{colour % PALETTE}"]
-    if first.pad:
-        cls.append("pad")
-    if first.sequence == 0:
-        cls.append("sa")
-    elif first.sequence == 1:
-        cls.append("sb")
-    if first.unk:
-        cls.append("unk")
-    if first.jamo:
-        cls.append("jm")
-    if len(members) > 1:
-        cls.append("mg")
-    return " ".join(cls)
+    key = (first.special, colour % PALETTE, first.pad, first.sequence, first.unk, first.jamo, len(members) > 1)
+    cls = _CLASS_MEMO.get(key)
+    if cls is None:
+        parts = ["k", "sp" if first.special else f"c{colour % PALETTE}"]
+        parts += [name for name, on in (("pad", first.pad), ("sa", first.sequence == 0), ("sb", first.sequence == 1),
+                                        ("unk", first.unk), ("jm", first.jamo), ("mg", len(members) > 1)) if on]
+        cls = _CLASS_MEMO[key] = " ".join(parts)
+    return cls
 
 
 def _chip(members: list[TokenView], body: str, colour: int, byte_pieces: bool, raw_bytes: bool, esc,
