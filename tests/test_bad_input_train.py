@@ -3,13 +3,13 @@ buttons run), one row of the issue's table per test, in English and Korean. Afte
 job lock is free and the next run trains (the app keeps serving)."""
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 
 import gradio as gr
 import pytest
 
+from tests.fixtures_engine import failing_forward  # noqa: F401 - the simulated out-of-memory
 from tests.fixtures_train_tab import free_jobs, tiny_config, tiny_form  # noqa: F401
 from trainer_core.jobs import JOBS
 from ui import train_handlers as h
@@ -70,30 +70,11 @@ def test_a_head_with_another_number_of_labels_is_reinitialised_and_said(runs, th
     assert "새로 초기화된 가중치: `classifier." in ko and "크기가 달라서" in ko
 
 
-@pytest.fixture
-def out_of_memory(monkeypatch):
-    """The BERT forward raises a CUDA-style out-of-memory error from its 3rd call on."""
-    from transformers import BertForSequenceClassification
-
-    real = BertForSequenceClassification.forward
-    calls = {"n": 0}
-
-    @functools.wraps(real)  # the Trainer inspects the signature to pick input columns
-    def forward(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(BertForSequenceClassification, "forward", forward)
-    return calls
-
-
 @pytest.mark.parametrize("lang, fragments", [
     ("en", ["The run failed", "ran out of memory", "batch size 8", "Lower the batch size"]),
     ("ko", ["실행에 실패했습니다", "메모리가 부족합니다", "배치 크기 8"]),
 ])
-def test_out_of_memory_during_training(runs, tiny_bert_dir, out_of_memory, lang, fragments, capfd):
+def test_out_of_memory_during_training(runs, tiny_bert_dir, failing_forward, lang, fragments, capfd):
     status, dirs = _final(f"owner-oom-{lang}", tiny_form(tiny_bert_dir, max_steps=20, baseline=False), lang)
     for fragment in fragments:
         assert fragment in status, status
