@@ -121,3 +121,22 @@ def test_model_without_tokenizer_or_safetensors(tmp_path, tiny_bert_dir):
     with pytest.raises(StudioError) as info:
         load_classifier(str(no_weights))
     assert info.value.key == "err.model_no_safetensors"
+
+
+def test_on_a_shared_space_server_folders_are_refused_without_revealing_them(monkeypatch, tmp_path, tiny_bert_dir):
+    runs = tmp_path / "runs"
+    (runs / "r1").mkdir(parents=True)
+    (runs / "r1" / "config.json").write_text("{}")
+    monkeypatch.setenv("FTS_RUNS_DIR", str(runs))
+    monkeypatch.setenv("SPACE_ID", "someone/fine-tune-studio")
+    monkeypatch.chdir("/")  # outside the temporary folders, which stay allowed
+    for ref in ("/etc", "/definitely/not/here", "../../etc/passwd"):
+        with pytest.raises(StudioError) as info:
+            resolve_model_ref(ref)
+        assert info.value.key == "err.model_local_disabled", ref
+    assert resolve_model_ref(str(runs / "r1")).kind == "local"
+    assert resolve_model_ref("klue/roberta-base").kind == "hub"
+    monkeypatch.setenv("FTS_ALLOW_LOCAL_MODELS", "1")
+    with pytest.raises(StudioError) as info:
+        resolve_model_ref("/definitely/not/here")
+    assert info.value.key == "err.model_dir_missing"

@@ -89,6 +89,23 @@ class ModelRef:
         return self.kind == "hub"
 
 
+def local_paths_allowed(path: Path) -> bool:
+    """Any folder locally; on a shared Space only this app's runs and temporary folders.
+
+    ``FTS_ALLOW_LOCAL_MODELS=1`` lifts the restriction for a private Space.
+    """
+    if not os.environ.get("SPACE_ID", "").strip() or os.environ.get("FTS_ALLOW_LOCAL_MODELS", "").strip() in _TRUTHY:
+        return True
+    import tempfile
+
+    runs = Path(os.environ.get("FTS_RUNS_DIR") or "runs").resolve()
+    try:
+        resolved = path.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(resolved.is_relative_to(root) for root in (runs, Path(tempfile.gettempdir()).resolve()))
+
+
 def _looks_like_path(ref: str) -> bool:
     return (
         ref.startswith(("/", ".", "~", "\\"))
@@ -109,7 +126,11 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
     if given.lower() == SCRATCH_REF:
         return ModelRef("scratch", "", given)
     path = Path(given).expanduser()
-    if path.is_dir():
+    is_dir = path.is_dir()
+    if (is_dir or _looks_like_path(given)) and not local_paths_allowed(path):
+        # Same answer whether or not the folder exists: a visitor must not probe the server.
+        raise StudioError("err.model_local_disabled", ref=given)
+    if is_dir:
         if not (path / "config.json").is_file():
             found = ", ".join(sorted(p.name for p in path.iterdir())[:12]) or "-"
             raise StudioError("err.model_dir_no_config", ref=given, found=found)

@@ -56,6 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The model '{ref}' has no safetensors weights. For safety only .safetensors files are loaded; convert it with model.save_pretrained(folder, safe_serialization=True).",
         "ko": "모델 '{ref}'에 safetensors 가중치가 없습니다. 안전을 위해 .safetensors 파일만 불러옵니다. model.save_pretrained(폴더)로 변환하세요.",
     },
+    "err.model_local_disabled": {
+        "en": "'{ref}' looks like a server folder. On a shared Space only Hub ids, 'default', 'scratch' and runs trained here can be used.",
+        "ko": "'{ref}'은(는) 서버 폴더 경로로 보입니다. 공유 Space에서는 Hub id, 'default', 'scratch', 여기서 학습한 실행만 쓸 수 있습니다.",
+    },
     "err.model_load_failed": {
         "en": "Could not load the model '{ref}': {detail}",
         "ko": "모델 '{ref}'을(를) 불러오지 못했습니다: {detail}",
