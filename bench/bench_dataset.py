@@ -64,9 +64,11 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=128)
     args = parser.parse_args()
 
+    from datasets import disable_caching
     from datasets.utils.logging import disable_progress_bar
 
     disable_progress_bar()
+    disable_caching()  # else a second run reads the baseline's split indices from the cache
     from trainer_core.data import prepare
     from trainer_core.data_describe import describe, token_length_stats, token_lengths
     from trainer_core.sources import load_tokenizer

@@ -100,3 +100,17 @@ def test_mapping_given_explicitly_is_used():
     dsd = load_sample("mrpc_en")
     summary = describe(dsd, ColumnMapping(text="sentence2", label="label"))
     assert summary["mapping"]["text"] == "sentence2" and summary["is_pair"] is False
+
+
+def test_chunked_threaded_lengths_equal_one_batch(tiny_bert_dir, monkeypatch):
+    from transformers import AutoTokenizer
+
+    from trainer_core import data_describe
+
+    tok = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    ds = load_sample("mrpc_en")["train"]
+    whole = data_describe.token_lengths(ds, tok, "sentence1", "sentence2")
+    monkeypatch.setattr(data_describe, "_ENCODE_CHUNK", 7)  # many chunks, spread over two threads
+    monkeypatch.setattr(data_describe, "_workers", lambda: 2)
+    assert data_describe.token_lengths(ds, tok, "sentence1", "sentence2").tolist() == whole.tolist()
+    assert len(whole) == ds.num_rows

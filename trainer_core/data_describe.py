@@ -7,7 +7,9 @@ milliseconds and measuring every row's token length a couple of seconds.
 from __future__ import annotations
 
 import math
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from .data import ColumnMapping, _blank_mask, column_array, detect_mapping, first_split_name, label_warnings
 from .errors import StudioError
@@ -116,29 +118,41 @@ def _backend(tokenizer):
     return copy
 
 
+def _workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def token_lengths(ds, tokenizer, text_column: str, text_pair: str | None = None, limit: int | None = None):
-    """Tokens per row (special tokens included, no truncation) as a NumPy int array."""
+    """Tokens per row (special tokens included, no truncation) as a NumPy int array.
+
+    The Rust tokenizer releases the GIL while encoding, so chunks run on two threads: both
+    cores are used even with TOKENIZERS_PARALLELISM=false (which app.py sets).
+    """
     import numpy as np
 
     if limit and limit < ds.num_rows:
         ds = ds.select(range(int(limit)))
     first = _texts(ds, text_column)
     second = _texts(ds, text_pair) if text_pair else None
-    lengths = np.empty(len(first), dtype=np.int64)
     backend = _backend(tokenizer)
-    for start in range(0, len(first), _ENCODE_CHUNK):
+
+    def lengths_of(start: int) -> list[int]:
         stop = min(start + _ENCODE_CHUNK, len(first))
-        batch = first[start:stop] if second is None else list(zip(first[start:stop], second[start:stop]))
         if backend is not None:
+            batch = first[start:stop] if second is None else list(zip(first[start:stop], second[start:stop]))
             encode = getattr(backend, "encode_batch_fast", backend.encode_batch)
-            encodings = encode(batch, add_special_tokens=True)
-            lengths[start:stop] = [len(e) for e in encodings]
-        else:  # a slow (Python) tokenizer: still one batched call per chunk
-            args = (first[start:stop], second[start:stop]) if second is not None else (batch,)
-            ids = tokenizer(*args, truncation=False, return_attention_mask=False,
-                            return_token_type_ids=False)["input_ids"]
-            lengths[start:stop] = [len(x) for x in ids]
-    return lengths
+            return [len(e) for e in encode(batch, add_special_tokens=True)]
+        args = (first[start:stop],) if second is None else (first[start:stop], second[start:stop])
+        ids = tokenizer(*args, truncation=False, return_attention_mask=False, return_token_type_ids=False)
+        return [len(x) for x in ids["input_ids"]]  # a slow (Python) tokenizer: one batched call a chunk
+
+    starts = range(0, len(first), _ENCODE_CHUNK)
+    if backend is not None and len(starts) > 1 and _workers() > 1:
+        with ThreadPoolExecutor(_workers()) as pool:
+            parts = list(pool.map(lengths_of, starts))
+    else:
+        parts = [lengths_of(start) for start in starts]
+    return np.fromiter((n for part in parts for n in part), dtype=np.int64, count=len(first))
 
 
 def _edges(start: int, stop: int, bins: int, min_width: int = 1) -> list[int]:
