@@ -2,7 +2,7 @@
 
 ``evaluate.load("accuracy")`` fetches its script from the Hub at run time and fails
 without a connection, so the package ships local twins of the official modules in
-``metric_modules/<name>/<name>.py`` and loads them by ABSOLUTE path (a relative name
+``metric_modules/<name>.py`` and loads them by ABSOLUTE path (a relative name
 would be shadowed by any folder of that name in the current directory, or sent to the
 Hub). ``evaluate`` costs ~7 s to import, so it is imported on first use, and the loaded
 modules are cached for the process.
@@ -31,10 +31,10 @@ _lock = threading.Lock()         # evaluate modules keep per-call state (add_bat
 
 
 def module_path(name: str) -> str:
-    """Absolute folder of a shipped metric module (what ``evaluate.load`` is given)."""
+    """Absolute path of a shipped metric module script (what ``evaluate.load`` is given)."""
     if name not in MODULE_NAMES:
         raise KeyError(f"no local metric module {name!r}; available: {', '.join(MODULE_NAMES)}")
-    return str(MODULES_DIR / name)
+    return str(MODULES_DIR / f"{name}.py")
 
 
 def load_module(name: str):

@@ -1,7 +1,8 @@
 """Confusion matrix (offline twin of evaluate's ``confusion_matrix``): rows = reference, columns = prediction."""
-import datasets
 import evaluate
 from sklearn.metrics import confusion_matrix
+
+from ._common import metric_info
 
 _DESCRIPTION = "Cell [i][j] counts the examples whose reference is class i and whose prediction is class j."
 _KWARGS_DESCRIPTION = """
@@ -17,16 +18,9 @@ Returns:
 """
 
 
-@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
 class ConfusionMatrix(evaluate.Metric):
     def _info(self):
-        return evaluate.MetricInfo(
-            description=_DESCRIPTION,
-            citation="",
-            inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("int32"),
-                                        "references": datasets.Value("int32")}),
-        )
+        return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references, labels=None, sample_weight=None, normalize=None, average=None,
                  pos_label=None, zero_division=None):

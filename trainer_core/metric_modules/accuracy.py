@@ -1,7 +1,8 @@
 """Accuracy: the share of predictions equal to the reference (offline twin of evaluate's ``accuracy``)."""
-import datasets
 import evaluate
 from sklearn.metrics import accuracy_score
+
+from ._common import metric_info
 
 _DESCRIPTION = "Accuracy = (TP + TN) / (TP + TN + FP + FN): the proportion of correct predictions."
 _KWARGS_DESCRIPTION = """
@@ -17,16 +18,9 @@ Returns:
 """
 
 
-@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
 class Accuracy(evaluate.Metric):
     def _info(self):
-        return evaluate.MetricInfo(
-            description=_DESCRIPTION,
-            citation="",
-            inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({"predictions": datasets.Value("int32"),
-                                        "references": datasets.Value("int32")}),
-        )
+        return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references, normalize=True, sample_weight=None, labels=None, average=None,
                  pos_label=None, zero_division=None):
