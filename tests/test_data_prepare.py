@@ -195,3 +195,17 @@ def test_mrpc_prepares_as_pairs_with_int_labels():
     assert prepared.is_pair and prepared.label_names == ["0", "1"]
     assert prepared.report["rows"] == {"train": 3668, "validation": 408}
     assert Counter(prepared.splits["validation"]["Quality"][:]) == {1: 279, 0: 129}
+
+
+def test_an_unlabelled_evaluation_split_is_refused_and_not_suggested():
+    from trainer_core.data_describe import describe, suggest_split
+
+    names = ClassLabel(names=["neg", "pos"])
+    train = Dataset.from_dict({"text": [f"t{i}" for i in range(20)], "label": [0, 1] * 10}).cast_column("label", names)
+    test = Dataset.from_dict({"text": ["a", "b"], "label": [-1, -1]}).cast_column("label", names)
+    dsd = DatasetDict({"train": train, "test": test})
+    with pytest.raises(StudioError) as info:
+        prepare(dsd, eval_dsd=DatasetDict({"test": test}))
+    assert info.value.key == "err.eval_unlabelled" and "2 rows" in str(info.value)
+    assert suggest_split(describe(dsd))["eval_split"] == ""
+    assert suggest_split(describe(DatasetDict({"train": train, "test": train})))["eval_split"] == "test"

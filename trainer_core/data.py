@@ -64,12 +64,12 @@ class PreparedData:
         return [StudioWarning(w["key"], **w["params"]) for w in self.report.get("warnings", [])]
 
 
-def _first_split(dsd):
-    return dsd["train"] if "train" in dsd else next(iter(dsd.values()))
-
-
 def first_split_name(dsd) -> str:
     return "train" if "train" in dsd else next(iter(dsd))
+
+
+def _first_split(dsd):
+    return dsd[first_split_name(dsd)]
 
 
 def column_array(ds, column: str):
@@ -246,6 +246,13 @@ def _blank_mask(ds, columns: list[str]):
     return mask
 
 
+def _keep_and_clean(ds, mapping: ColumnMapping):
+    """Only the mapped columns, without empty rows: (dataset, columns removed, rows dropped)."""
+    removed = [c for c in ds.column_names if c not in mapping.columns()]
+    ds, dropped = drop_empty(ds.remove_columns(removed) if removed else ds, mapping)
+    return ds, removed, dropped
+
+
 def drop_empty(ds, mapping: ColumnMapping):
     """Drop rows whose mapped columns are empty/NaN: the same rows as ``ds.filter`` with :func:`is_blank`."""
     import numpy as np
@@ -313,11 +320,7 @@ def prepare(dsd, mapping: ColumnMapping | None = None, train_rows: int | None = 
     train_rows, eval_rows, test_rows = (_rows(train_rows, "train"), _rows(eval_rows, "validation"),
                                         _rows(test_rows, "test"))
     seed = _rows(seed, "seed")
-    source = _first_split(dsd)
-    removed = [c for c in source.column_names if c not in mapping.columns()]
-    if removed:
-        source = source.remove_columns(removed)
-    source, dropped = drop_empty(source, mapping)
+    source, removed, dropped = _keep_and_clean(_first_split(dsd), mapping)
     kind = label_cast_kind(source, mapping.label)
     source, names = cast_labels(source, mapping.label, kind)
     labels = _labels(source, mapping.label)
@@ -382,10 +385,7 @@ def _eval_split(eval_dsd, mapping: ColumnMapping, names: list[str], eval_rows: i
 
     ev = _first_split(eval_dsd)
     validate_mapping(DatasetDict({"train": ev}), mapping)
-    removed = [c for c in ev.column_names if c not in mapping.columns()]
-    if removed:
-        ev = ev.remove_columns(removed)
-    ev, dropped = drop_empty(ev, mapping)
+    ev, removed, dropped = _keep_and_clean(ev, mapping)
     ev, aligned = align_labels(ev, mapping.label, names)
     take = eval_rows if eval_rows and eval_rows < ev.num_rows else None
     if take:
@@ -395,25 +395,25 @@ def _eval_split(eval_dsd, mapping: ColumnMapping, names: list[str], eval_rows: i
     return ev, dropped, {"split": first_split_name(eval_dsd), "removed": removed, "align": aligned, "rows": take}
 
 
-def label_key(value, names_by_id=None) -> str:
-    """A label value as the training names spell it (ints as '0', 1.0 as '1')."""
-    if names_by_id is not None:
-        return names_by_id[value]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def align_labels(ds, label_column: str, names: list[str]):
     """Encode an evaluation split's labels with the training split's names: (dataset, changed?)."""
     import numpy as np
     from datasets import ClassLabel
 
     feature = ds.features[label_column]
-    if isinstance(feature, ClassLabel) and list(feature.names) == list(names):
-        return ds, False
-    by_id = list(feature.names) if isinstance(feature, ClassLabel) else None
-    values = [label_key(v, by_id) for v in column_array(ds, label_column).to_pylist()]
+    if isinstance(feature, ClassLabel):
+        import pyarrow.compute as pc
+
+        unlabelled = int(pc.sum(pc.less(column_array(ds, label_column), 0)).as_py() or 0)
+        if unlabelled:  # the Hub's test splits often carry -1 ("no label")
+            raise StudioError("err.eval_unlabelled", rows=unlabelled)
+        if list(feature.names) == list(names):
+            return ds, False
+    raw = column_array(ds, label_column).to_pylist()
+    if isinstance(feature, ClassLabel):
+        values = [feature.names[v] for v in raw]
+    else:  # spelt as training spells them: ids as '0', and 1.0 (a column with NaN) as '1'
+        values = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in raw]
     unknown = sorted(set(values) - set(names))
     if unknown:
         raise StudioError("err.eval_unknown_labels", unknown=", ".join(unknown[:10]), names=", ".join(names))

@@ -205,7 +205,8 @@ def suggest_split(summary: dict) -> dict:
     splits = summary["splits"]
     first = summary["first_split"]
     labelled = summary.get("distribution", {})  # splits that have the label column
-    own = [n for n in EVAL_SPLIT_NAMES if n in splits and n != first and splits[n] > 0 and n in labelled]
+    own = [n for n in EVAL_SPLIT_NAMES if n in splits and n != first and splits[n] > 0 and n in labelled
+           and not any(name == "(none)" for name, _ in labelled[n])]  # not an unlabelled test split
     if own:
         return {"eval_split": own[0], "train_rows": 0, "eval_rows": 0, "test_rows": 0}
     rows = splits[first]
