@@ -37,7 +37,8 @@ def test_padding_share_matches_the_engine_own_measurement(tiny_bert_dir):
     assert 1 - real / computed == pytest.approx(engine["padded_share"])
 
 
-def test_estimate_of_a_tiny_run(tiny_bert_dir):
+def test_estimate_of_a_tiny_run(tiny_bert_dir, monkeypatch):
+    monkeypatch.setattr(est_mod, "_MEASURED", {})  # no earlier run of this model calibrates it
     config = tiny_config(tiny_bert_dir, max_steps=-1, epochs=2, batch_size=16, eval_every=0, max_length=128)
     prepared = load_data(config)
     e = estimate(config, prepared, flops_per_second=SPEED)
@@ -49,7 +50,9 @@ def test_estimate_of_a_tiny_run(tiny_bert_dir):
     assert e.tokens_real == 2 * sum(lengths) and e.truncated_share == 0  # two passes over the data
     assert e.tokens_computed >= e.tokens_real and 0 <= e.padded_share < 1
     assert e.flops > 6 * e.params_non_embedding * e.tokens_computed  # + attention + evaluation
-    assert e.seconds == pytest.approx(est_mod.STARTUP_SECONDS + e.flops / (SPEED * est_mod.UTILIZATION))
+    assert not e.calibrated and e.utilization == est_mod.UTILIZATION
+    assert e.seconds == pytest.approx(est_mod.STARTUP_SECONDS + 14 * est_mod.STEP_OVERHEAD_SECONDS
+                                      + e.flops / (SPEED * est_mod.UTILIZATION))
     assert e.memory_bytes > 16 * e.params and e.class_counts == {"neg": 56, "pos": 56}
     assert [w["key"] for w in e.warnings] == ["tt.warn_tiny_eval"]  # 28 evaluation rows
 
@@ -100,6 +103,23 @@ def test_an_unreachable_hub_model_gives_approximate_or_no_figures(monkeypatch):
     assert e.warnings[0] == {"key": "tt.warn_approx", "params": {"model": "bert-base-uncased"}}
     unknown = estimate(config.replace(model="someone/unknown-model"), prepared, flops_per_second=SPEED)
     assert unknown.seconds is None and unknown.flops is None and unknown.tokens_real > 0
+
+
+def test_a_finished_run_calibrates_the_next_estimate_of_the_same_model(tiny_bert_dir, monkeypatch):
+    monkeypatch.setattr(est_mod, "_MEASURED", {})
+    config = tiny_config(tiny_bert_dir, max_steps=20)
+    prepared = load_data(config)
+    before = estimate(config, prepared, flops_per_second=SPEED)
+    # Stopped after 10 of 20 steps, which took 2 s of compute: half the FLOPs in 2 s.
+    runtime = 2.0 + 10 * est_mod.STEP_OVERHEAD_SECONDS
+    share = est_mod.record_run(before, {"global_step": 10, "train_runtime": runtime})
+    assert share == pytest.approx(before.flops / 2 / 2.0 / SPEED)
+    after = estimate(config, prepared, flops_per_second=SPEED)
+    assert after.calibrated and after.utilization == share
+    assert after.seconds == pytest.approx(est_mod.STARTUP_SECONDS + 20 * est_mod.STEP_OVERHEAD_SECONDS + 4.0)
+    assert est_mod.record_run(before, {"global_step": 0, "train_runtime": 0}) is None
+    other = estimate(config.replace(model="scratch"), prepared, flops_per_second=SPEED)
+    assert not other.calibrated  # measured per model
 
 
 def test_memory_grows_with_batch_and_length():

@@ -40,6 +40,14 @@ def test_form_is_generated_from_the_config_and_nothing_else():
     # labels and help are translation keys, so the form follows the browser's language
     assert form["learning_rate"].label.key == "cfg.learning_rate" and form["learning_rate"].info.key == "cfg.learning_rate.help"
     assert form["baseline"].value is True  # the tab runs the honest comparison by default
+    assert isinstance(form["train_rows"], gr.Textbox)  # an optional number: empty means "all rows"
+
+
+def test_launch_receives_the_form_values_in_config_order():
+    demo = _built_tab()
+    launch = next(f for f in demo.fns.values() if getattr(f.fn, "__wrapped__", None) is h.launch)
+    values = [c.value for c in launch.inputs[5:-1]]  # owner, data choice, dataset, runs, twin ... lang
+    assert config_from_form(dict(zip(form_names(), values))) == preset_config(DEFAULT_PRESET)
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -129,8 +137,11 @@ def test_results_panels_show_metrics_beside_the_baseline(tiny_run):
     assert list(frame.columns)[1:] == ["neg", "pos"] and int(frame[["neg", "pos"]].to_numpy().sum()) == 28
     # the tiny checkpoint already has a neg/pos head, so nothing starts random
     assert "No weight was newly initialised" in out["anatomy"] and "body" in out["anatomy"]
-    assert set(out["loss"]["series"]) == {"train loss", "eval loss"} and len(out["loss"]) >= 8
-    assert set(out["evals"]["series"]) == {"accuracy", "macro_f1"}
+    drawn = out["loss"].dropna()  # every series the chart can show is present; the loop's are empty here
+    assert set(drawn["series"]) == {"trainer · train loss", "trainer · eval loss"} and len(drawn) >= 10
+    assert set(out["loss"]["series"]) == {"trainer · train loss", "trainer · eval loss", "loop · train loss",
+                                          "loop · eval loss"}
+    assert set(out["evals"].dropna()["series"]) == {"trainer · accuracy", "trainer · macro_f1"}
     assert "tt-xray" in out["xray"] and "`labels`" in out["xray"] and "max_grad_norm" in out["xray"]
     assert {"planned", "logged"} == set(out["lr"]["series"])
     assert "tt-microscope" in out["microscope"] and "trainer = Trainer(" in out["script"] and "backend: trainer" in out["yaml"]

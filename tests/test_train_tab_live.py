@@ -35,7 +35,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
         frames.append(frame)
         bar = _value(frame, PROGRESS)
         if stopped_at is None and bar and 'data-step="0"' not in bar and _value(frame, LOSS) is not None \
-                and len(_value(frame, LOSS)) >= 2:
+                and len(_value(frame, LOSS).dropna()) >= 2:
             assert h.stop("owner-a", "en") == "Stopping after the current step; the model trained so far will be saved."
             stopped_at = time.monotonic()
     assert stopped_at is not None, "the run never showed progress"
@@ -50,7 +50,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
     assert results["status"] == "stopped" and 0 < results["global_step"] < 3000
     last_live = [f for f in frames if _value(f, PROGRESS)][-1]
     assert 'data-state="stopped"' in _value(last_live, PROGRESS)
-    assert "train loss" in set(_value(last_live, LOSS)["series"])
+    assert "trainer · train loss" in set(_value(last_live, LOSS).dropna()["series"])
     assert "Training tiny" not in _value(last_live, LOG) and _value(last_live, LOG).strip()
     assert h.stop("owner-a", "en") == "You have no running job to stop."
 
@@ -152,3 +152,49 @@ def test_someone_outside_the_line_taking_the_lock_is_handled():
     assert line.try_start("cfg", "a") == 1
     jobs.running = None
     assert line.try_start("cfg", "a") == "job-of-a" and line.waiting() == 0
+
+
+def test_a_twin_run_trains_both_backends_in_turn_and_overlays_their_curves(tiny_bert_dir, tmp_path, monkeypatch,
+                                                                           free_jobs):
+    import json
+
+    from ui import train_results as r
+
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
+    frames = list(_launch("owner-t", tiny_form(tiny_bert_dir, max_steps=6, eval_every=3, baseline=False), twin=True))
+    dirs = _value(frames[-1], RUN_STATE)
+    assert [json.loads(Path(d, "results.json").read_text("utf-8"))["backend"] for d in dirs] == ["trainer", "loop"]
+    assert all(Path(d, "model.safetensors").is_file() for d in dirs) and dirs[0] != dirs[1]
+    last_live = [f for f in frames if _value(f, LOSS) is not None][-1]
+    drawn = set(_value(last_live, LOSS).dropna()["series"])
+    assert drawn == {"trainer · train loss", "trainer · eval loss", "loop · train loss", "loop · eval loss"}
+    assert 'data-state="completed"' in _value(last_live, PROGRESS) and "loop" in _value(last_live, PROGRESS)
+    shown = dict(zip(r.RESULTS, r.show_results(dirs, "en")))
+    assert [row[1] for row in shown["runs"]] == ["trainer", "loop"]
+    assert set(shown["evals"].dropna()["series"]) == {"trainer · accuracy", "trainer · macro_f1", "loop · accuracy",
+                                                      "loop · macro_f1"}
+
+
+def test_live_helpers_progress_frames_and_the_log_in_korean():
+    import math
+
+    from trainer_core.events import TrainEvent
+    from trainer_core.train_live import ALL_LOSS, frame, log_lines, progress
+
+    events = [TrainEvent("start", total_steps=10, elapsed=1.0),
+              TrainEvent("step", step=4, total_steps=10, elapsed=5.0, samples_per_second=8.0),
+              TrainEvent("log", step=4, total_steps=10, loss=0.5, learning_rate=1e-4, elapsed=5.0),
+              TrainEvent("eval", step=4, total_steps=10, metrics={"accuracy": 0.75, "macro_f1": 0.5, "loss": 0.6},
+                         elapsed=5.5)]
+    p = progress(events)
+    assert (p["step"], p["total"], p["state"]) == (4, 10, "running") and p["remaining"] == pytest.approx(6.0)
+    lines = log_lines(events + [TrainEvent("stopped", step=4, key="train.stopped",
+                                           params={"run_dir": "/r", "accuracy": 0.75})], "ko")
+    assert lines[0] == "스텝 4/10: 손실 0.5000, 학습률 1.00e-04" and "정확도 75.0%" in lines[1]
+    assert "요청에 따라 멈췄습니다" in lines[2]
+    assert progress(events + [TrainEvent("stopped", step=4)])["state"] == "stopped"
+    empty = frame([], ALL_LOSS)
+    assert list(empty["series"]) == ALL_LOSS and all(math.isnan(v) for v in empty["value"])
+    assert str(empty["value"].dtype) == "float64"  # numeric from the first frame on (the chart keeps its axis types)
+    mixed = frame([{"step": 3, "value": 0.5, "series": ALL_LOSS[0]}], ALL_LOSS)
+    assert len(mixed) == 4 and len(mixed.dropna()) == 1 and set(mixed["step"]) == {3.0}

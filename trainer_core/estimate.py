@@ -5,7 +5,9 @@ backward 4; embedding parameters are looked up, not multiplied, so they are left
 plus the attention term ``12 x layers x length x hidden`` per token; evaluation costs a
 third of that per token. Divided by this machine's measured matrix-multiply speed (a
 short probe, run once per process) times the share of it a real training step reaches
-(``UTILIZATION``, measured by ``bench/train_estimate.py``). Tokens are counted with the
+(``UTILIZATION`` until a run of the same model has been measured here, see
+:func:`record_run`; ``bench/bench_train_estimate.py`` measures it), plus a small cost per
+step that does not depend on the model's size. Tokens are counted with the
 model's own tokenizer on the actual split, batch by batch, padding included, in the
 order length grouping produces, so the padding the run will compute is in the count.
 """
@@ -18,10 +20,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 # Share of the fp32 matmul peak a training step reaches on a CPU (small matrices, softmax,
-# layer norms, optimizer); bench/train_estimate.py measures it against real runs.
+# layer norms, optimizer) until a run of the same model has been measured here;
+# bench/bench_train_estimate.py measures it against real runs.
 UTILIZATION = 0.3
 STARTUP_SECONDS = 3.0          # imports already done: model load, tokenization, first batch
-_PROBE: dict[str, float] = {}  # a hardware measurement, the same for every user of the process
+STEP_OVERHEAD_SECONDS = 0.01   # per optimizer step whatever the model size: optimizer, collation, callbacks
+# Hardware measurements, the same for every user of the process (not per-user state):
+_PROBE: dict[str, float] = {}     # fp32 matmul FLOP/s
+_MEASURED: dict[str, float] = {}  # model -> share of the probe a finished run of it reached here
 
 TRUNCATION_WARN = 0.01         # warn when at least 1% of training texts are cut
 IMBALANCE_WARN = 3.0           # largest class / smallest class
@@ -49,8 +55,11 @@ class Estimate:
     evals: int
     params: int | None
     params_non_embedding: int | None
-    flops: float | None
+    flops: float | None            # training + evaluation
+    flops_train: float | None
     flops_per_second: float
+    utilization: float             # share of flops_per_second assumed for training
+    calibrated: bool               # utilization measured on an earlier run of this model here
     seconds: float | None
     memory_bytes: int | None
     class_counts: dict = field(default_factory=dict)
@@ -139,6 +148,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
 
     facts = facts or model_facts(config, prepared)
     speed = flops_per_second or matmul_flops_per_second()
+    utilization = _MEASURED.get(facts.ref, UTILIZATION)
     max_length = effective_limit(facts, config.max_length)
     lengths = token_lengths(facts, prepared, "train")
     eval_lengths = token_lengths(facts, prepared, "validation")
@@ -155,7 +165,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
                                                False, config.seed)
     evals = count_evals(config, steps, per_epoch)
 
-    flops = seconds = memory = None
+    flops = train_flops = seconds = memory = None
     non_embedding = None
     if facts.params is not None:
         non_embedding = facts.params - (facts.embedding or 0)
@@ -164,7 +174,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         train_flops = (6 * non_embedding + attention) * computed * scale
         eval_flops = (2 * non_embedding + attention / 3) * eval_computed * evals
         flops = train_flops + eval_flops
-        seconds = STARTUP_SECONDS + flops / (speed * UTILIZATION)
+        seconds = STARTUP_SECONDS + steps * STEP_OVERHEAD_SECONDS + flops / (speed * utilization)
         memory = training_memory(facts.params, facts.layers or 0, facts.hidden or 0, facts.heads or 0,
                                  config.batch_size, longest)
 
@@ -176,10 +186,27 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         tokens_computed=int(computed * scale), padded_share=1 - real / computed if computed else 0.0,
         mean_length=sum(min(n, max_length) for n in lengths) / max(n_train, 1), p95_length=_percentile(lengths, 0.95),
         truncated_share=sum(n > max_length for n in lengths) / max(n_train, 1), evals=evals,
-        params=facts.params, params_non_embedding=non_embedding, flops=flops, flops_per_second=speed,
+        params=facts.params, params_non_embedding=non_embedding, flops=flops, flops_train=train_flops,
+        flops_per_second=speed, utilization=utilization, calibrated=facts.ref in _MEASURED,
         seconds=seconds, memory_bytes=memory, class_counts=dict(counts.most_common()))
     result.warnings = warnings_for(config, result, lengths)
     return result
+
+
+def record_run(est: Estimate, results: dict) -> float | None:
+    """Learn from a finished (or stopped) run: the share of the probe it really reached.
+
+    The next estimate for the same model on this machine uses it instead of the assumed
+    ``UTILIZATION``. Returns the measured share, or None when the run gives nothing to learn from.
+    """
+    done, runtime = results.get("global_step"), results.get("train_runtime")
+    if not (est.flops and est.steps and done and runtime and runtime > 0):
+        return None
+    overhead = done * STEP_OVERHEAD_SECONDS
+    compute = max(runtime - overhead, runtime * 0.1)
+    share = est.flops * (done / est.steps) / compute / est.flops_per_second
+    _MEASURED[est.model] = share
+    return share
 
 
 def _warn(key: str, **params) -> dict:

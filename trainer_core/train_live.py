@@ -56,11 +56,47 @@ def eval_rows(events: list[TrainEvent], prefix: str = "", keys=("accuracy", "mac
             for e in events if e.kind == "eval" and e.metrics for k in keys if e.metrics.get(k) is not None]
 
 
-def frame(rows: list[dict]):
-    """A DataFrame for gr.LinePlot (always with the three columns, even when empty)."""
+LOSS_SERIES = ("train loss", "eval loss")
+EVAL_SERIES = ("accuracy", "macro_f1")
+BACKENDS = ("trainer", "loop")
+
+
+def prefix(backend: str) -> str:
+    """Curves are named after their backend, so a twin run's two halves can be told apart."""
+    return f"{backend} · "
+
+
+def series_names(names) -> list[str]:
+    """Every series a chart can show: each name for each backend (see :func:`frame` for why all)."""
+    return [f"{prefix(b)}{n}" for b in BACKENDS for n in names]
+
+
+ALL_LOSS = series_names(LOSS_SERIES)
+ALL_EVAL = series_names(EVAL_SERIES)
+# One colour per (backend, series position): the same colour means the same line in both charts.
+PALETTE = ("#2563eb", "#f97316", "#7c3aed", "#16a34a")
+LOSS_COLOURS = dict(zip(ALL_LOSS, PALETTE))
+EVAL_COLOURS = dict(zip(ALL_EVAL, PALETTE))
+LR_COLOURS = {"planned": "#9ca3af", "logged": "#2563eb"}
+
+
+def frame(rows: list[dict], series=()):
+    """A DataFrame for gr.LinePlot: the three columns, numeric step/value, and every expected series.
+
+    The chart fixes its axis types and its colour list from the first data it receives and
+    does not revisit them when new data arrive (Gradio 6.31): an untyped empty frame would
+    make the value axis categorical, and a series that appears later (the first evaluation,
+    the twin's second backend) would be drawn without a colour, i.e. invisibly. So every
+    series a chart can ever show is present in every frame, including the chart's initial
+    value, as one empty (NaN) point until it has real ones; line marks skip NaN points.
+    """
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["step", "value", "series"])
+    present = {r["series"] for r in rows}
+    first = min((r["step"] for r in rows), default=0)
+    rows = list(rows) + [{"step": first, "value": float("nan"), "series": s} for s in series if s not in present]
+    data = pd.DataFrame(rows, columns=["step", "value", "series"])
+    return data.astype({"step": "float64", "value": "float64", "series": "str"})
 
 
 def render_message(event: TrainEvent, lang: str) -> str | None:

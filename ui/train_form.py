@@ -47,14 +47,25 @@ def component_for(spec: dict, value):
         return gr.Dropdown(choices=list(SAMPLES), value=value, **common)
     if kind == "bool":
         return gr.Checkbox(value=bool(value), **common)
+    if kind in ("int", "float") and spec["optional"]:
+        # A Number box cannot be empty (the browser sends 0); "empty = all rows" needs a text box.
+        # TrainConfig turns "" into None and "200" into 200.
+        return gr.Textbox(value="" if value is None else str(value), placeholder=L("tt.placeholder_all"),
+                          max_lines=1, **common)
     if kind in ("int", "float"):
-        return gr.Number(value=value, precision=0 if kind == "int" else None, minimum=spec.get("min"),
-                         maximum=spec.get("max"), step=1 if kind == "int" else _step(spec.get("default")), **common)
+        # No minimum/maximum here: TrainConfig checks ranges with a translated message saying how to fix
+        # the value (Gradio's own check is English only).
+        return gr.Number(value=value, precision=0 if kind == "int" else None,
+                         step=1 if kind == "int" else _step(spec.get("default")), **common)
     return gr.Textbox(value=value or "", max_lines=1, **common)
 
 
 def build_form(config) -> dict:
-    """Lay out the form (one accordion per group) filled from ``config``; returns {field name: component}."""
+    """Lay out the form (one accordion per group) filled from ``config``.
+
+    Returns {field name: component} in the config's field order (the order handlers receive
+    values in), whatever order the groups are laid out in.
+    """
     specs = form_fields()
     components = {}
     for group in GROUPS:
@@ -65,7 +76,7 @@ def build_form(config) -> dict:
             with gr.Row(equal_height=False):
                 for spec in members:
                     components[spec["name"]] = component_for(spec, getattr(config, spec["name"]))
-    return components
+    return {spec["name"]: components[spec["name"]] for spec in specs}
 
 
 def form_values(config) -> list:
@@ -73,5 +84,7 @@ def form_values(config) -> list:
     out = []
     for spec in form_fields():
         value = getattr(config, spec["name"])
+        if spec["optional"] and spec["type"] in ("int", "float"):
+            value = "" if value is None else str(value)  # shown in a text box (see component_for)
         out.append("" if value is None and spec["type"] == "str" else value)  # an empty box means None
     return out

@@ -15,7 +15,7 @@ import gradio as gr
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.jobs import JOBS
-from trainer_core.train_live import eval_rows, events_of, frame, log_lines, loss_rows, progress
+from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, frame, log_lines, loss_rows, prefix, progress
 from trainer_core.train_plan import (config_for_dataset, config_from_form, form_names, live_adjust, planned_steps,
                                      space_adjust, twin_configs)
 from trainer_core.waitlist import WAITLIST
@@ -58,27 +58,21 @@ def estimate_run(choice, dataset, *args):
 
 # --- live view --------------------------------------------------------------------------
 
-def _prefix(config, twin: bool) -> str:
-    return f"{config.backend} · " if twin else ""
-
-
-def _live(job, lang, earlier: list, twin: bool, label: str = "") -> tuple:
+def _live(job, lang, earlier: tuple, label: str = "") -> tuple:
     """One live frame of ``job`` with the curves of runs done before it (the twin's first half) overlaid."""
     events = list(job.events)
-    prefix = _prefix(job.config, twin)
-    losses, evals = list(earlier[0]), list(earlier[1])
-    losses += loss_rows(events, prefix)
-    evals += eval_rows(events, prefix)
-    return (progress_html(progress(events), lang, label), frame(losses), frame(evals),
+    losses = list(earlier[0]) + loss_rows(events, prefix(job.config.backend))
+    evals = list(earlier[1]) + eval_rows(events, prefix(job.config.backend))
+    return (progress_html(progress(events), lang, label), frame(losses, ALL_LOSS), frame(evals, ALL_EVAL),
             "\n".join(log_lines(events, lang)))
 
 
-def follow(job, lang, earlier=([], []), twin: bool = False, label: str = ""):
+def follow(job, lang, earlier=([], []), label: str = ""):
     """Yield live frames until the job has ended and every event is drawn."""
     seen = 0
     while True:
         seen += len(job.wait_events(seen, timeout=POLL_SECONDS))
-        bar, losses, evals, log = _live(job, lang, earlier, twin, label)
+        bar, losses, evals, log = _live(job, lang, earlier, label)
         yield _out(progress=bar, loss=losses, evals=evals, log=log)
         if job.done and seen >= len(job.events):
             return
@@ -112,7 +106,7 @@ def _wait_turn(config, owner, prepared, lang):
 
 def launch(owner, choice, dataset, session_runs, twin, *args):
     """Start a run (or the twin pair) and stream it; wait in line while another job runs."""
-    from trainer_core.estimate import estimate
+    from trainer_core.estimate import estimate, record_run
 
     *values, lang = args
     owner = owner or new_owner()
@@ -125,8 +119,8 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     config, capped = space_adjust(config, total)
     config, logged = live_adjust(config, planned_steps(config, prepared))
     notes += capped + logged
-    yield _out(owner=owner, status=t("tt.preparing", lang), log="",
-               estimate=estimate_md(estimate(config, prepared).to_dict(), lang, notes))
+    planned = estimate(config, prepared)
+    yield _out(owner=owner, status=t("tt.preparing", lang), log="", estimate=estimate_md(planned.to_dict(), lang, notes))
     done_dirs, earlier, runs = [], ([], []), dict(session_runs or {})
     configs = twin_configs(config) if twin else [config]
     for config in configs:
@@ -135,10 +129,12 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
             return
         label = config.backend if twin else ""
         yield _out(status=t("tt.running", lang, backend=config.backend), owner=owner)
-        yield from follow(job, lang, earlier, twin, label)
+        yield from follow(job, lang, earlier, label)
         events = list(job.events)
-        earlier = (earlier[0] + loss_rows(events, _prefix(config, twin)),
-                   earlier[1] + eval_rows(events, _prefix(config, twin)))
+        earlier = (earlier[0] + loss_rows(events, prefix(config.backend)),
+                   earlier[1] + eval_rows(events, prefix(config.backend)))
+        if job.result is not None and job.state != "failed":
+            record_run(planned, job.result.results)  # the next estimate of this model uses the real speed
         if job.run_dir:
             done_dirs.append(str(job.run_dir))
             runs = _remember(runs, job.run_dir)

@@ -19,7 +19,7 @@ from trainer_core.sources import hub_reachable
 from trainer_core.space import on_space
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
                                         run_record, visible_runs)
-from trainer_core.train_live import eval_rows, events_of, frame, loss_rows, progress
+from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
 from ui.train_form import form_values
 from ui.train_views import (anatomy_md, confusion_styler, microscope_html, progress_html, runs_table, xray_html)
 
@@ -63,14 +63,12 @@ def summary_md(record: dict, lang: str) -> str:
 
 
 def _curves(records: list[dict]) -> tuple:
-    twin = len(records) > 1
     losses, evals = [], []
     for r in records:
-        prefix = f"{r['config'].get('backend')} · " if twin else ""
         events = events_of(r["metrics"])
-        losses += loss_rows(events, prefix)
-        evals += eval_rows(events, prefix)
-    return frame(losses), frame(evals)
+        losses += loss_rows(events, prefix(r["config"].get("backend", "trainer")))
+        evals += eval_rows(events, prefix(r["config"].get("backend", "trainer")))
+    return frame(losses, ALL_LOSS), frame(evals, ALL_EVAL)
 
 
 def export_files(record: dict, backend: str | None = None) -> tuple[str, str, list[str]]:

@@ -5,11 +5,13 @@ import gradio as gr
 from gradio.context import Context
 
 from trainer_core.presets import DEFAULT_PRESET, PRESETS, tab_default_config
+from trainer_core.train_live import ALL_EVAL, ALL_LOSS, EVAL_COLOURS, LOSS_COLOURS, LR_COLOURS, frame
 from ui import train_handlers as h
 from ui import train_results as r
 from ui.common import AppContext, on
 from ui.i18n import L
 from ui.train_form import build_form
+from ui.train_views import legend_html
 
 PRIVATE = {"api_visibility": "private"}
 LIVE = {"show_progress": "hidden", "concurrency_limit": None}  # watchers and waiters cost nothing: never queue them
@@ -17,11 +19,18 @@ OWNER_KEY = "fts-train-owner"
 
 
 def _plots():
+    # Initial values name every series the charts can show (see trainer_core.train_live.frame). The
+    # charts' own legend is cut off by their box in Gradio 6.31, so it is off and drawn below instead.
+    common = {"x": "step", "y": "value", "color": "series", "height": 280, "colors_in_legend": []}
     with gr.Row():
-        loss = gr.LinePlot(x="step", y="value", color="series", label=L("tt.loss_plot"), elem_id="tt-loss-plot",
-                           height=260, x_title="step", y_title="loss")
-        evals = gr.LinePlot(x="step", y="value", color="series", label=L("tt.eval_plot"), elem_id="tt-eval-plot",
-                            height=260, x_title="step", y_title="metric")
+        with gr.Column():
+            loss = gr.LinePlot(frame([], ALL_LOSS), label=L("tt.loss_plot"), elem_id="tt-loss-plot",
+                               color_map=LOSS_COLOURS, y_title="loss", **common)
+            gr.HTML(legend_html(LOSS_COLOURS))
+        with gr.Column():
+            evals = gr.LinePlot(frame([], ALL_EVAL), label=L("tt.eval_plot"), elem_id="tt-eval-plot",
+                                color_map=EVAL_COLOURS, y_title="metric", **common)
+            gr.HTML(legend_html(EVAL_COLOURS))
     return loss, evals
 
 
@@ -35,16 +44,20 @@ def _results_panels() -> dict:
             c["per_class"] = gr.Dataframe(headers=["class", "precision", "recall", "F1", "support"],
                                           interactive=False, label=L("tt.per_class"))
             gr.Markdown(L("tt.confusion_help"))
-            c["confusion"] = gr.Dataframe(interactive=False, label=L("tt.confusion"), elem_id="tt-confusion")
+            c["confusion"] = gr.Dataframe(interactive=False, label=L("tt.confusion"), elem_id="tt-confusion",
+                                          max_height=420)
             with gr.Row():
                 c["true_label"] = gr.Dropdown(label=L("tt.true_label"), choices=[], elem_id="tt-true")
                 c["pred_label"] = gr.Dropdown(label=L("tt.pred_label"), choices=[], elem_id="tt-pred")
             c["examples"] = gr.Dataframe(headers=["text", "text pair", "confidence"], interactive=False, wrap=True,
-                                         label=L("tt.cell_examples"))
+                                         label=L("tt.cell_examples"), column_widths=["62%", "28%", "10%"],
+                                         max_height=420)
             c["anatomy"] = gr.Markdown(elem_id="tt-anatomy")
         with gr.Tab(L("tt.tab_xray"), id="tt-xray"):
             c["xray"] = gr.HTML(L("tt.after_run"))
-            c["lr"] = gr.LinePlot(x="step", y="value", color="series", label=L("tt.lr_plot"), height=220)
+            c["lr"] = gr.LinePlot(x="step", y="value", color="series", label=L("tt.lr_plot"), height=220,
+                                  color_map=LR_COLOURS, colors_in_legend=[], y_title="learning rate")
+            gr.HTML(legend_html(LR_COLOURS))
         with gr.Tab(L("tt.tab_microscope"), id="tt-microscope"):
             gr.Markdown(L("tt.mic_intro"))
             with gr.Row():

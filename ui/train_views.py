@@ -14,6 +14,14 @@ KIND_COLOURS = {"special": "#6b7280", "a": "#3b82f6", "b": "#10b981", "pad": "#e
 CELL_PX = {"dynamic": 14, "max_length_grid": 4}
 
 
+def legend_html(colours: dict) -> str:
+    """A chart legend: a coloured line and the series name (names are the data's own, not translated)."""
+    items = "".join(f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:18px;'
+                    f'height:3px;background:{c};vertical-align:middle;margin-right:4px"></span>{escape(name)}</span>'
+                    for name, c in colours.items())
+    return f'<div class="tt-legend" style="font-size:12px">{items}</div>'
+
+
 def notes_md(notes: list[dict], lang: str) -> str:
     return "\n".join(f"- {t(n['key'], lang, **n['params'])}" for n in notes)
 
@@ -25,9 +33,11 @@ def estimate_md(est: dict, lang: str, notes: list[dict] | None = None) -> str:
     lines.append(t("tt.est_tokens", lang, real=f"{est['tokens_real']:,}", computed=f"{est['tokens_computed']:,}",
                    share=f"{est['padded_share']:.1%}", mean=f"{est['mean_length']:.1f}", max_length=est["max_length"]))
     if est.get("seconds") is not None:
+        how = t("tt.est_share_measured" if est["calibrated"] else "tt.est_share_assumed", lang)
         lines.append(t("tt.est_time", lang, time=format_seconds(est["seconds"]),
                        tflops=f"{est['flops'] / 1e12:.2f}", gflops=f"{est['flops_per_second'] / 1e9:.0f}",
-                       params=f"{est['params']:,}", non_embedding=f"{est['params_non_embedding']:,}"))
+                       params=f"{est['params']:,}", non_embedding=f"{est['params_non_embedding']:,}",
+                       share=f"{est['utilization']:.0%}", how=how))
         lines.append(t("tt.est_memory", lang, memory=f"{est['memory_bytes'] / 2**20:,.0f}"))
     else:
         lines.append(t("tt.est_no_time", lang, model=est["model"]))
@@ -105,7 +115,9 @@ def anatomy_md(a: dict, lang: str) -> str:
 def xray_html(data: dict, lang: str) -> str:
     items = []
     for item in data["items"]:
-        text = escape(t(item["key"], lang, **item["params"]))
+        params = {k: (t("tt.on" if v else "tt.off", lang) if isinstance(v, bool) else v)
+                  for k, v in item["params"].items()}
+        text = escape(t(item["key"], lang, **params))
         items.append(f'<li style="margin:6px 0">{text}<br><code style="font-size:12px;opacity:.75">'
                      f'{escape(item["arg"])}</code></li>')
     head = t("tt.xray_intro_trainer" if data["backend"] == "trainer" else "tt.xray_intro_loop", lang)
