@@ -47,12 +47,12 @@ def main() -> None:
                                              output_dir=tempfile.mkdtemp(prefix="bench-estimate-"))
         prepared = load_data(config)
         e = est.estimate(config, prepared, flops_per_second=probe)
-        predicted = e.flops_train / (probe * est.UTILIZATION)
+        predicted = e.steps * est.STEP_OVERHEAD_SECONDS + e.flops_train / (probe * est.UTILIZATION)
         start = time.perf_counter()
         result = run_training(config, prepared=prepared)
         wall = time.perf_counter() - start
         runtime = result.results["train_runtime"]
-        utilization = e.flops_train / runtime / probe
+        utilization = e.flops_train / max(runtime - e.steps * est.STEP_OVERHEAD_SECONDS, 1e-3) / probe
         rows.append({"preset": name, "model": e.model, "steps": e.steps, "tokens_computed": e.tokens_computed,
                      "train_gflop": round(e.flops_train / 1e9, 2), "predicted_train_s": round(predicted, 2),
                      "measured_train_s": round(runtime, 2), "predicted_over_measured": round(predicted / runtime, 2),
