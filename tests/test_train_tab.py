@@ -191,3 +191,33 @@ def test_history_lists_runs_and_opens_one_in_classify(tiny_run, monkeypatch):
     assert table.value["data"] == [] or table.value["data"] == [[""] * 9]
     table, _ = r.history("owner-b", {Path(tiny_run).name: str(tiny_run)}, "en")
     assert table.value["data"][0][0] == Path(tiny_run).name
+
+
+def test_on_a_shared_space_the_form_cannot_name_server_paths(tiny_bert_dir, monkeypatch, tmp_path):
+    from trainer_core.data import prepare
+    from trainer_core.loaders import load_sample
+
+    monkeypatch.setenv("SPACE_ID", "someone/studio")
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path / "runs"))
+    names = form_names()
+    base = form_values(preset_config("quick_demo"))
+
+    def with_(**changes):
+        values = list(base)
+        for key, value in changes.items():
+            values[names.index(key)] = value
+        return values
+
+    for changes, field in (({"output_dir": "/etc/x"}, "output_dir"),
+                           ({"data_source": "file", "train_file": "/etc/passwd"}, "train_file"),
+                           ({"eval_file": "/etc/hosts"}, "eval_file")):
+        with pytest.raises(gr.Error) as info:
+            friendly(h.estimate_run)("form", None, *with_(**changes), "en")
+        assert f"'{field}' cannot name a server path" in info.value.message and "Dataset tab" in info.value.message
+    with pytest.raises(gr.Error) as info:
+        friendly(h.estimate_run)("form", None, *with_(model=str(tiny_bert_dir)), "ko")
+    assert "Space" in info.value.message and str(tiny_bert_dir) in info.value.message
+    # An uploaded file prepared in the Dataset tab is fine: its rows are already in memory.
+    state = {"prepared": prepare(load_sample("imdb_en"), eval_rows=20),
+             "source": {"kind": "file", "path": "/tmp/gradio/upload/reviews.csv", "name": "reviews.csv"}}
+    assert "Estimate before launch" in h.estimate_run("prepared", state, *base, "en")

@@ -53,6 +53,30 @@ def config_for_dataset(config: TrainConfig, dataset_state: dict) -> tuple[TrainC
                                              eval_rows=rows.get("validation", 0))]
 
 
+def check_for_space(config: TrainConfig, prepared_rows: bool) -> None:
+    """On a shared Space a visitor may not make the server read or write its own folders.
+
+    Files come in through the Dataset tab's upload (``prepared_rows``); the output folder is
+    always the runs folder; a local model folder must be a run. Elsewhere the user runs the
+    app on their own machine and every path is theirs.
+    """
+    from .errors import StudioError
+    from .space import on_space
+
+    if not on_space():
+        return
+    if config.output_dir:
+        raise StudioError("tt.err_space_path", field="output_dir", value=config.output_dir)
+    if not prepared_rows:
+        for name in ("train_file", "eval_file"):
+            value = getattr(config, name)
+            if value and (name == "eval_file" or config.data_source == "file"):
+                raise StudioError("tt.err_space_path", field=name, value=value)
+    from .model_picker import check_model_ref
+
+    check_model_ref(config.model)
+
+
 def live_adjust(config: TrainConfig, total_steps: int) -> tuple[TrainConfig, list[dict]]:
     """Log often enough for ~20 points on the loss curve (logging costs nothing; a 1-point curve shows nothing)."""
     wanted = max(1, total_steps // MIN_CURVE_POINTS)

@@ -6,6 +6,7 @@ closed tab) never touches the job: the engine finishes it and releases the job l
 """
 from __future__ import annotations
 
+import inspect
 import time
 import uuid
 from pathlib import Path
@@ -16,8 +17,8 @@ from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.jobs import JOBS
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, frame, log_lines, loss_rows, prefix, progress
-from trainer_core.train_plan import (config_for_dataset, config_from_form, form_names, live_adjust, planned_steps,
-                                     space_adjust, twin_configs)
+from trainer_core.train_plan import (check_for_space, config_for_dataset, config_from_form, form_names, live_adjust,
+                                     planned_steps, space_adjust, twin_configs)
 from trainer_core.waitlist import WAITLIST
 from ui.train_views import estimate_md, progress_html
 
@@ -26,6 +27,14 @@ POLL_SECONDS = 1.0       # the longest a live view waits for news (the issue ask
 WAIT_SECONDS = 2.0       # how often a page waiting in line asks again
 # Order of what the streaming handlers yield (see train_tab.build).
 STREAM = ("status", "progress", "loss", "evals", "log", "run_state", "session_runs", "owner", "estimate")
+
+
+def form_signature(fn, *leading: str):
+    """Name the form's values after the config fields, so the API lists them by name (not param_7)."""
+    names = (*leading, *NAMES, "lang")
+    fn.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                          for n in names])
+    return fn
 
 
 def new_owner() -> str:
@@ -41,7 +50,9 @@ def gather(choice, dataset, values):
     config = config_from_form(dict(zip(NAMES, values)))
     if choice == "prepared" and isinstance(dataset, dict) and dataset.get("prepared") is not None:
         config, notes = config_for_dataset(config, dataset)
+        check_for_space(config, prepared_rows=True)
         return config, dataset["prepared"], notes
+    check_for_space(config, prepared_rows=False)
     from trainer_core.engine import load_data
 
     return config, load_data(config), []
@@ -54,6 +65,9 @@ def estimate_run(choice, dataset, *args):
     *values, lang = args
     config, prepared, notes = gather(choice, dataset, values)
     return estimate_md(estimate(config, prepared).to_dict(), lang, notes)
+
+
+form_signature(estimate_run, "data_choice", "prepared_dataset")
 
 
 # --- live view --------------------------------------------------------------------------
@@ -141,6 +155,9 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
         if job.state == "failed":
             break
     yield _out(status=_final_status(job, lang), run_state=done_dirs, session_runs=runs)
+
+
+form_signature(launch, "owner", "data_choice", "prepared_dataset", "session_runs", "twin")
 
 
 def _final_status(job, lang) -> str:

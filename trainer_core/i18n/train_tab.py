@@ -171,6 +171,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "ko": "새로 초기화된 가중치가 없습니다. 체크포인트에 이미 맞는 크기의 헤드가 있었습니다({names})."},
     "tt.anat_reason_scratch": {"en": "Every weight was newly initialised: the model was built from scratch, with a vocabulary learned from your training texts ({names}).",
                                "ko": "모든 가중치가 새로 초기화되었습니다. 학습 문장으로 어휘를 배운 뒤 처음부터 만든 모델입니다({names})."},
+    "tt.err_space_path": {"en": "On this shared Space the setting '{field}' cannot name a server path ('{value}'): upload your file in the Dataset tab and train on the prepared data set; runs are always saved in the runs folder.",
+                          "ko": "이 공유 Space에서는 설정 '{field}'에 서버 경로('{value}')를 쓸 수 없습니다. 데이터셋 탭에서 파일을 올린 뒤 준비한 데이터셋으로 학습하세요. 실행 결과는 항상 runs 폴더에 저장됩니다."},
     "tt.err_no_run": {"en": "No run to show yet: train one, or pick one in History.", "ko": "보여 줄 실행이 아직 없습니다. 학습하거나 기록에서 고르세요."},
     "tt.err_open_run": {"en": "{path} is not a finished run with a saved model; pick another run in History.",
                         "ko": "{path}은(는) 모델이 저장된 실행이 아닙니다. 기록에서 다른 실행을 고르세요."},
