@@ -12,6 +12,8 @@ from gradio_client import handle_file
 
 from tests.fixtures_classify import spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_quality import assert_translated, client_for, live_app  # noqa: F401
+from tests.fixtures_train_tab import free_jobs, tiny_form  # noqa: F401
+from trainer_core.train_plan import form_names
 
 # name -> its parameters, in order; every endpoint takes the page language last.
 PUBLIC = {
@@ -24,10 +26,9 @@ PUBLIC = {
     "/tokenize": ["kind", "text", "text_pair", "tokenizer_a", "tokenizer_b", "padding", "truncation", "max_length",
                   "raw_bytes", "lang"],
     "/token_stats": ["source", "tokenizer_a", "tokenizer_b", "max_length", "lang"],
-    # The Train tab's handlers take the form as *args, so Gradio names those parameters param_N
-    # (reported to the Train tab: an API user cannot tell which field is which).
-    "/estimate": ["choice"] + [f"param_{i}" for i in range(2, 35)],
-    "/train": ["owner", "choice"] + [f"param_{i}" for i in range(5, 38)],
+    # The Train form is generated from TrainConfig, so its fields are the config's, in order.
+    "/estimate": ["data_choice"] + form_names() + ["lang"],
+    "/train": ["owner", "data_choice"] + form_names() + ["lang"],
     "/stop": ["owner", "lang"],
     "/classify": ["model_a", "model_b", "text", "pair", "top_k", "lang"],
     "/classify_lines": ["model_a", "lines", "lang"],
@@ -115,3 +116,14 @@ def test_classify_single_lines_and_csv(client, tiny_run_dir, tmp_path):
 def test_stop_without_a_job(client):
     assert client.predict("nobody-here", "en", api_name="/stop") == "You have no running job to stop."
     assert client.predict("nobody-here", "ko", api_name="/stop") == "멈출 학습이 없습니다."
+
+
+def test_estimate_and_train_a_tiny_model(client, tiny_bert_dir, free_jobs):
+    form = tiny_form(tiny_bert_dir, max_steps=4, eval_every=2)
+    estimate = client.predict("form", *form, "en", api_name="/estimate")
+    assert "4 optimizer steps" in estimate
+    status, *_rest = client.predict("api-test-owner", "form", *form, "ko", api_name="/train")
+    assert status.startswith("끝났습니다.")
+    run_dir = status.split("끝났습니다. ", 1)[1].split("에 저장했습니다")[0]
+    label = client.predict(run_dir, "", "a wonderful film", "", 2, "en", api_name="/classify")[0]
+    assert label["label"] in ("neg", "pos")  # the run just trained is usable at once

@@ -192,3 +192,68 @@ def test_one_users_state_never_shows_up_for_another(live_app, tiny_bert_dir, fre
     assert str(job.run_dir) in [v for _n, v in classify_tab._refresh(mine, None, "en")[0].choices]
     assert [v for _n, v in train_results.history("user-a", mine, "en")[1].choices] == [str(job.run_dir)]
     assert JOBS.for_owner("user-b") is None
+
+
+# --- the same through the Train tab's API (/train, /stop) --------------------------------------------
+
+def _statuses(job) -> list[str]:
+    return [out[0] for out in job.outputs() if isinstance(out, (list, tuple)) and isinstance(out[0], str)]
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _training(owner: str) -> bool:
+    job = JOBS.for_owner(owner)
+    return job is not None and not job.done and any(e.kind == "step" for e in job.events)
+
+
+def test_second_trainer_through_the_api_waits_in_line_in_korean(live_app, tiny_bert_dir, free_jobs):
+    from tests.fixtures_train_tab import tiny_form
+
+    a, b = client_for(live_app), client_for(live_app)
+    first = a.submit("api-owner-a", "form", *tiny_form(tiny_bert_dir, max_steps=5000, eval_every=100, baseline=False),
+                     "en", api_name="/train")
+    _wait_for(lambda: _training("api-owner-a"), 60, "A's job to train")
+    second = b.submit("api-owner-b", "form", *tiny_form(tiny_bert_dir, max_steps=5), "ko", api_name="/train")
+    _wait_for(lambda: any("1번째" in s for s in _statuses(second)), 60, "B to be told its place")
+    told = next(s for s in _statuses(second) if "1번째" in s)
+    assert "다른 학습이 진행 중" in told and "api-owner-a" not in told  # never names who holds the lock
+    assert b.predict("api-owner-b", "ko", api_name="/stop") == "대기에서 빠졌습니다. 아무것도 시작하지 않았습니다."
+    assert "대기에서 빠졌습니다" in second.result(timeout=60)[0]
+    assert JOBS.for_owner("api-owner-a") is JOBS.current()  # A was never disturbed
+    assert a.predict("api-owner-a", "en", api_name="/stop").startswith("Stopping after the current step")
+    assert first.result(timeout=120)[0].startswith("Stopped.")
+    assert not JOBS.busy()
+
+
+def test_a_client_that_disconnects_mid_training_leaves_no_lock(live_app, tiny_bert_dir, free_jobs):
+    """A real disconnect: the client process is killed while its run streams. The run finishes on the
+    server, the lock is released, and the next visitor trains."""
+    import subprocess
+    import sys
+
+    from tests.fixtures_train_tab import tiny_form
+
+    values = tiny_form(tiny_bert_dir, max_steps=200, eval_every=100, baseline=False)
+    code = ("import json, sys, time\nfrom gradio_client import Client\n"
+            "c = Client(sys.argv[1], verbose=False)\n"
+            "c.submit('api-owner-gone', 'form', *json.loads(sys.argv[2]), 'en', api_name='/train')\n"
+            "time.sleep(600)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, live_app.local_url, json.dumps(values)])
+    try:
+        _wait_for(lambda: _training("api-owner-gone"), 90, "the vanished client's job to train")
+    finally:
+        child.kill()
+        child.wait(10)
+    job = JOBS.for_owner("api-owner-gone")
+    assert _last_step(job) < 200  # the client vanished mid-run
+    job.join(180)
+    assert job.state == "completed" and not JOBS.busy()
+    nxt = client_for(live_app).predict("api-owner-next", "form", *tiny_form(tiny_bert_dir, max_steps=3, baseline=False),
+                                       "en", api_name="/train")
+    assert nxt[0].startswith("Finished.") and not JOBS.busy()
