@@ -100,14 +100,20 @@ def test_one_user_trains_while_three_others_tokenize_and_classify(live_app, tiny
     warm.predict(run_dir, "", "warm", "", 2, "en", api_name="/classify")
     warm.predict("text", "warm", "", "default", "roberta-style", "do_not_pad", "none", 32, False, "en",
                  api_name="/tokenize")
+    from tests.fixtures_train_tab import tiny_form
+
     idle = _users(live_app, run_dir, requests=6)
-    job = _running_job("trainer-user", tiny_bert_dir)
+    trainer = client_for(live_app)  # the fourth user trains through the Train tab's API
+    stream = trainer.submit("trainer-user", "form", *tiny_form(tiny_bert_dir, max_steps=100_000, eval_every=0,
+                                                                log_every=5, baseline=False), "en", api_name="/train")
+    _wait_for(lambda: _training("trainer-user"), 60, "the trainer's job to train")
+    job = JOBS.for_owner("trainer-user")
     steps_before = _last_step(job)
     busy = _users(live_app, run_dir, requests=12)
     assert job.state == "running" and not job.stop_requested  # training went on the whole time
     assert _last_step(job) > steps_before
-    job.stop()
-    job.join(60)
+    assert trainer.predict("trainer-user", "en", api_name="/stop").startswith("Stopping")
+    assert stream.result(timeout=120)[0].startswith("Stopped.")
     assert job.state == "stopped" and not JOBS.busy()
 
     assert idle["errors"] == [] and busy["errors"] == []
