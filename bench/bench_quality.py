@@ -31,6 +31,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as app.py and the tests: no spinning on shared cores
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 YNAT = ROOT.parent / "shared" / "data" / "ynat" / "ynat_train.tsv"
