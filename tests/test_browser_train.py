@@ -82,10 +82,18 @@ def test_train_watch_stop_history_and_classify_while_a_second_user_waits(app):
         other.get_by_role("tab", name="Train").click()
         other.locator("#tt-launch").click()
         busy = _wait(other, lambda: "Another training job is running" in other.locator("#tt-status").inner_text()
-                     and other.locator("#tt-status").inner_text(), 30, "the busy message")
+                     and other.locator("#tt-status").inner_text(), 60, "the busy message")
         assert "number 1 in line" in busy
         other.locator("#tt-stop").click()
         _wait(other, lambda: "You left the line" in other.locator("#tt-status").inner_text(), 15, "leaving the line")
+
+        # Reloading the page finds the running job again (this browser's id survives in local storage).
+        before_reload = _bar(page)["step"]
+        page.reload()
+        page.get_by_role("tab", name="Train").click()
+        _wait(page, lambda: _bar(page)["state"] == "running" and _bar(page)["step"] > before_reload, 60,
+              "the re-attached progress bar")
+        assert "Found your running job" in page.locator("#tt-status").inner_text()
 
         # Both curves update: more loss points than before, and at least two evaluations (every 10 steps).
         _wait(page, lambda: _points(page, "tt-eval-plot") >= 2 and _points(page, "tt-loss-plot") > 2, 60,

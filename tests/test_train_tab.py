@@ -221,3 +221,16 @@ def test_on_a_shared_space_the_form_cannot_name_server_paths(tiny_bert_dir, monk
     state = {"prepared": prepare(load_sample("imdb_en"), eval_rows=20),
              "source": {"kind": "file", "path": "/tmp/gradio/upload/reviews.csv", "name": "reviews.csv"}}
     assert "Estimate before launch" in h.estimate_run("prepared", state, *base, "en")
+
+
+def test_a_shared_space_caps_the_steps_and_says_so(monkeypatch):
+    from trainer_core.train_plan import space_adjust
+
+    config = preset_config("imdb_offline")
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    assert space_adjust(config, 500) == (config, [])
+    monkeypatch.setenv("SPACE_ID", "someone/studio")
+    monkeypatch.setenv("FTS_SPACE_MAX_STEPS", "100")
+    capped, notes = space_adjust(config, 500)
+    assert capped.max_steps == 100 and notes == [{"key": "tt.note_space_cap", "params": {"steps": 500, "cap": 100}}]
+    assert space_adjust(config, 50) == (config, [])

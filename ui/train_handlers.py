@@ -111,11 +111,15 @@ def _wait_turn(config, owner, prepared, lang):
         if WAITLIST.left_since(owner, joined):
             yield _out(status=t("tt.left_line", lang))
             return None
-        current = JOBS.current()
-        p = progress(list(current.events)) if current is not None else None
-        running = t("tt.busy_running", lang, step=p["step"], total=p["total"] or "?") if p else ""
-        yield _out(status=t("tt.busy", lang, place=got, running=running))
+        yield _out(status=_busy(got, lang))
         time.sleep(WAIT_SECONDS)
+
+
+def _busy(place: int, lang: str) -> str:
+    current = JOBS.current()
+    p = progress(list(current.events)) if current is not None else None
+    running = t("tt.busy_running", lang, step=p["step"], total=p["total"] or "?") if p else ""
+    return t("tt.busy", lang, place=place, running=running)
 
 
 def launch(owner, choice, dataset, session_runs, twin, *args):
@@ -128,13 +132,16 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     if mine is not None and not mine.done:  # a second click, or a page that lost its stream: re-attach
         yield from attach_job(mine, owner, session_runs, lang)
         return
+    if JOBS.busy():  # say so at once; preparing the data and the estimate takes a moment
+        yield _out(owner=owner, status=_busy(WAITLIST.place(owner) or WAITLIST.waiting() + 1, lang))
     config, prepared, notes = gather(choice, dataset, values)
     total = planned_steps(config, prepared)
     config, capped = space_adjust(config, total)
     config, logged = live_adjust(config, planned_steps(config, prepared))
     notes += capped + logged
     planned = estimate(config, prepared)
-    yield _out(owner=owner, status=t("tt.preparing", lang), log="", estimate=estimate_md(planned.to_dict(), lang, notes))
+    yield _out(owner=owner, status=gr.skip() if JOBS.busy() else t("tt.preparing", lang), log="",
+               estimate=estimate_md(planned.to_dict(), lang, notes))
     done_dirs, earlier, runs = [], ([], []), dict(session_runs or {})
     configs = twin_configs(config) if twin else [config]
     for config in configs:
@@ -175,12 +182,16 @@ def attach_job(job, owner, session_runs, lang):
     yield _out(status=_final_status(job, lang), run_state=dirs, session_runs=_remember(session_runs, job.run_dir))
 
 
-def attach(owner, session_runs, request: gr.Request, lang):
-    """On page load: remember who this browser is, and re-attach to its running job if it has one."""
-    owner = owner or getattr(request, "session_hash", None) or new_owner()
-    job = JOBS.for_owner(owner)
-    if job is None or job.done:
-        yield _out(owner=owner)
+def attach(owner, session_runs, lang):
+    """When this browser's id arrives (restored from local storage as the tab is first shown):
+    re-attach to its running job, or show how its last job ended while the page was away."""
+    job = JOBS.for_owner(owner) if owner else None
+    if job is None:
+        yield _out()
+        return
+    if job.done:
+        dirs = [str(job.run_dir)] if job.run_dir else []
+        yield _out(status=_final_status(job, lang), run_state=dirs)
         return
     yield from attach_job(job, owner, session_runs, lang)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gradio as gr
-from gradio.context import Context
 
 from trainer_core.presets import DEFAULT_PRESET, PRESETS, tab_default_config
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, EVAL_COLOURS, LOSS_COLOURS, LR_COLOURS, frame
@@ -122,9 +121,11 @@ def build(ctx: AppContext) -> None:
     twins = on(twin.click, h.launch, base_in + [twin_on] + fields, stream_out, ctx, **PRIVATE, **LIVE)
     on(twins.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
     on(stop.click, h.stop, [owner], [status], ctx, api_name="stop", concurrency_limit=None)
-    # A reloaded page finds this browser's running job again (and its results once it has ended).
-    demo = Context.root_block
-    attached = on(demo.load, h.attach, [owner, ctx.runs], stream_out, ctx, **PRIVATE, **LIVE)
+    # A reloaded page finds this browser's running job again (and its results once it has ended). The
+    # browser's id is read from local storage only when this tab is first shown (tabs render lazily), and
+    # arrives as a change of ``owner``; a page-load event would still see it empty. The id is made by the
+    # first launch and never set on load, so a slow load answer cannot overwrite the stored one.
+    attached = on(owner.change, h.attach, [owner, ctx.runs], stream_out, ctx, **PRIVATE, **LIVE)
     on(attached.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
 
     on(panels["confusion"].select, r.pick_cell, [run_state], [panels["true_label"], panels["pred_label"]], ctx,
