@@ -142,6 +142,7 @@ def test_waitlist_keeps_order_lets_the_first_in_line_start_and_drops_vanished_pa
     assert line.waiting() == 0
     jobs.running = None
     assert line.try_start("cfg", "e") == "job-of-e"
+    assert line.join("f") == 1 and line.join("g") == 2 and line.join("f") == 1  # joining keeps one's place
 
 
 def test_someone_outside_the_line_taking_the_lock_is_handled():

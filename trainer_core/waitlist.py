@@ -44,6 +44,13 @@ class Waitlist:
             self._expire(time.monotonic())
             return len(self._line)
 
+    def join(self, owner: str) -> int:
+        """Take (or keep) a place in line without trying to start; returns the place."""
+        with self._lock:
+            self._expire(time.monotonic())
+            self._line[str(owner)] = time.monotonic()
+            return self._place(str(owner))
+
     def leave(self, owner: str) -> bool:
         """Step out of line; True if the owner was waiting. A page still polling sees it via ``left_since``."""
         with self._lock:

@@ -101,16 +101,15 @@ def _remember(session_runs, run_dir) -> dict:
     return runs
 
 
-def _wait_turn(config, owner, prepared, lang):
+def _wait_turn(config, owner, prepared, lang, joined: float):
     """Yield status frames while in line; return the started job (or None if the user left the line)."""
-    joined = time.monotonic()
     while True:
+        if WAITLIST.left_since(owner, joined):  # checked first: leaving must never start a run
+            yield _out(status=t("tt.left_line", lang))
+            return None
         got = WAITLIST.try_start(config, owner, prepared)
         if not isinstance(got, int):
             return got
-        if WAITLIST.left_since(owner, joined):
-            yield _out(status=t("tt.left_line", lang))
-            return None
         yield _out(status=_busy(got, lang))
         time.sleep(WAIT_SECONDS)
 
@@ -132,8 +131,9 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     if mine is not None and not mine.done:  # a second click, or a page that lost its stream: re-attach
         yield from attach_job(mine, owner, session_runs, lang)
         return
-    if JOBS.busy():  # say so at once; preparing the data and the estimate takes a moment
-        yield _out(owner=owner, status=_busy(WAITLIST.place(owner) or WAITLIST.waiting() + 1, lang))
+    joined = time.monotonic()
+    if JOBS.busy():  # take a place in line and say so at once; preparing the data takes a moment
+        yield _out(owner=owner, status=_busy(WAITLIST.join(owner), lang))
     config, prepared, notes = gather(choice, dataset, values)
     total = planned_steps(config, prepared)
     config, capped = space_adjust(config, total)
@@ -145,7 +145,7 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     done_dirs, earlier, runs = [], ([], []), dict(session_runs or {})
     configs = twin_configs(config) if twin else [config]
     for config in configs:
-        job = yield from _wait_turn(config, owner, prepared, lang)
+        job = yield from _wait_turn(config, owner, prepared, lang, joined)
         if job is None:
             return
         label = config.backend if twin else ""
