@@ -115,3 +115,30 @@ def test_hub_dataset_offline_fails_at_once():
     with pytest.raises(StudioError) as info:
         load_hub("../etc")
     assert info.value.key == "err.dataset_id_malformed"
+
+
+def test_cr_only_line_ends_and_stray_cr(tmp_path):
+    (tmp_path / "mac.csv").write_bytes(b"text,label\rhello,pos\rbye,neg\r")
+    assert load_file(tmp_path / "mac.csv")["train"]["text"] == ["hello", "bye"]
+
+
+def test_json_labels_of_mixed_types_become_text(tmp_path):
+    from trainer_core.data import prepare
+    from trainer_core.data_describe import describe
+
+    rows = [{"text": f"t{i}", "label": [1, "pos"][i % 2]} for i in range(12)]
+    (tmp_path / "mixed.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    dsd = load_file(tmp_path / "mixed.jsonl")
+    assert set(dsd["train"]["label"]) == {"1", "pos"}
+    assert describe(dsd)["label_names"] == ["1", "pos"]
+    assert prepare(dsd, eval_rows=4).label_names == ["1", "pos"]
+
+
+def test_list_labels_are_refused_clearly(tmp_path):
+    from trainer_core.data import prepare
+
+    rows = [{"text": f"t{i}", "label": [i % 2]} for i in range(12)]
+    (tmp_path / "lists.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    with pytest.raises(StudioError) as info:
+        prepare(load_file(tmp_path / "lists.jsonl"), eval_rows=4)
+    assert info.value.key == "err.label_not_scalar"

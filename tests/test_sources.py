@@ -1,4 +1,5 @@
 import socket
+from pathlib import Path
 import threading
 import time
 
@@ -140,3 +141,30 @@ def test_on_a_shared_space_server_folders_are_refused_without_revealing_them(mon
     with pytest.raises(StudioError) as info:
         resolve_model_ref("/definitely/not/here")
     assert info.value.key == "err.model_dir_missing"
+
+
+def test_on_a_shared_space_only_the_apps_own_temp_folders_count_and_nothing_is_listed(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setenv("SPACE_ID", "someone/fine-tune-studio")
+    monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path / "runs"))
+    visitor_upload = Path(tempfile.mkdtemp(prefix="gradio-upload-"))
+    (visitor_upload / "secret_reviews.csv").write_text("text,label\n")
+    ours = Path(tempfile.mkdtemp(prefix="fts-scratch-"))
+    (ours / "notes.txt").write_text("x")
+    for ref in (tempfile.gettempdir(), str(visitor_upload)):
+        with pytest.raises(StudioError) as info:
+            resolve_model_ref(ref)
+        assert info.value.key == "err.model_local_disabled"
+    with pytest.raises(StudioError) as info:
+        resolve_model_ref(str(ours))  # allowed, but not a model: the error must not list its files
+    assert info.value.key == "err.model_dir_no_config" and "notes.txt" not in str(info.value)
+
+
+def test_overlong_references_and_messages_stay_short():
+    with pytest.raises(StudioError) as info:
+        resolve_model_ref("a" * 300)
+    assert info.value.key in ("err.model_malformed", "err.model_dir_missing")
+    with pytest.raises(StudioError) as info:
+        resolve_model_ref("x/" + "b" * 1_000_000)
+    assert len(str(info.value)) < 600 and "1,000,002 characters" in str(info.value)

@@ -149,6 +149,15 @@ def validate_mapping(dsd, mapping: ColumnMapping) -> None:
     for name in (mapping.text, mapping.text_pair):
         if name and not _is_string(ds.features[name]):
             raise StudioError("err.mapping_not_text", name=name, dtype=str(ds.features[name]), found=found)
+    if not _is_scalar(ds.features[mapping.label]):
+        raise StudioError("err.label_not_scalar", name=mapping.label, dtype=str(ds.features[mapping.label])[:80])
+
+
+def _is_scalar(feature) -> bool:
+    """A label must be one value per row (a ClassLabel or a plain Value), not a list or a record."""
+    from datasets import ClassLabel, Value
+
+    return isinstance(feature, (ClassLabel, Value))
 
 
 # --- labels -------------------------------------------------------------------------
@@ -200,6 +209,8 @@ def _replace_column(ds, column: str, values, feature):
     order = list(ds.column_names)
     if order == [column]:  # removing the only column would leave a table of 0 rows
         return Dataset.from_dict({column: values}, features=Features({column: feature}))
+    if ds._indices is not None:  # add_column needs the rows in table order
+        ds = ds.flatten_indices()
     ds = ds.remove_columns([column]).add_column(column, values, feature=feature)
     return ds.select_columns(order)
 

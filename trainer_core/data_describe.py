@@ -47,7 +47,7 @@ def label_distribution(ds, label_column: str) -> list[tuple[str, int]]:
 
 def describe(dsd, mapping: ColumnMapping | None = None) -> dict:
     """Splits with row counts, features with types, label names and their distribution per split."""
-    from datasets import ClassLabel
+    from datasets import ClassLabel, Value
 
     first = first_split_name(dsd)
     ds = dsd[first]
@@ -66,6 +66,8 @@ def describe(dsd, mapping: ColumnMapping | None = None) -> dict:
     if mapping is None:
         return summary
     label = mapping.label
+    if not isinstance(ds.features[label], (ClassLabel, Value)):
+        return summary  # lists or records as labels: prepare() says so clearly
     summary["label_column"] = label
     for name, part in dsd.items():
         if label in part.column_names:

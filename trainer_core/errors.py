@@ -9,11 +9,22 @@ from __future__ import annotations
 from .i18n import t
 
 
+MAX_PARAM_CHARS = 200
+
+
+def _short(value):
+    """Echo at most a line's worth of what the user sent: a 1 MB name makes no message."""
+    if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
+        return value[:MAX_PARAM_CHARS] + f"… ({len(value):,} characters)"
+    return value
+
+
 class StudioError(ValueError):
     """A problem with the user's input or environment, with a message that says how to fix it."""
 
     def __init__(self, key: str, **params):
         self.key = key
+        params = {name: _short(value) for name, value in params.items()}
         self.params = params
         super().__init__(t(key, "en", **params))
 
@@ -34,8 +45,8 @@ class StudioWarning(UserWarning):
 
     def __init__(self, key: str, **params):
         self.key = key
-        self.params = params
-        super().__init__(t(key, "en", **params))
+        self.params = {name: _short(value) for name, value in params.items()}
+        super().__init__(t(key, "en", **self.params))
 
     def render(self, lang: str | None = "en") -> str:
         return t(self.key, lang, **self.params)

@@ -64,9 +64,11 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     """Return (text, encoding used). UTF-8 (with or without BOM), then CP949 for Korean CSVs."""
     for encoding in ("utf-8-sig", "cp949"):
         try:
-            return raw.decode(encoding), encoding
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # Old Mac (CR-only) line ends and stray CRs would stop Python's csv reader cold.
+        return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
     raise StudioError("err.file_encoding", name=name)
 
 
@@ -78,8 +80,11 @@ def _detect_quoting(text: str, delimiter: str) -> int:
     reader swallows the following lines into one field: fewer rows, or ragged widths.
     """
     def shape(quoting: int) -> tuple[set[int], int]:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
-        rows = [len(row) for row in reader if row]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
+        try:
+            rows = [len(row) for row in reader if row]
+        except csv.Error:  # e.g. a field over the csv module's size limit: let the real parser decide
+            return {-1, -2}, 0
         return set(rows), len(rows)
 
     quoted_widths, quoted_rows = shape(csv.QUOTE_MINIMAL)
@@ -96,6 +101,29 @@ def _utf8_copy(text: str, suffix: str) -> str:
     with handle:
         handle.write(text)
     return handle.name
+
+
+def _json_columns_as_text(ds):
+    """JSON columns whose values change type (1 and "pos") load as a ``Json`` feature that
+    Arrow cannot count or sort; turn them into text: scalars as themselves, records as JSON."""
+    import json
+
+    from datasets import Json
+
+    columns = [c for c, f in ds.features.items() if isinstance(f, Json)]
+    if not columns:
+        return ds
+    from datasets import Dataset, Features, Value
+
+    # Rebuilt as one fresh table: patching columns in place leaves Arrow blocks of unequal
+    # row counts that a later add_column cannot join.
+    data = ds.to_dict()
+    for column in columns:
+        data[column] = [None if v is None else v if isinstance(v, str) else
+                        json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else str(v)
+                        for v in data[column]]
+    features = Features({c: Value("string") if c in columns else f for c, f in ds.features.items()})
+    return Dataset.from_dict(data, features=features)
 
 
 def check_upload_name(name: str) -> str:
@@ -173,6 +201,7 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
                 pass
     if ds.num_rows == 0:
         raise StudioError("err.file_empty", name=name)
+    ds = _json_columns_as_text(ds)
     # pandas reads the original file the same way when told its encoding (BOM or CP949).
     load_kwargs = dict(kwargs)
     if encoding and encoding != "utf-8-sig":

@@ -90,20 +90,32 @@ class ModelRef:
 
 
 def local_paths_allowed(path: Path) -> bool:
-    """Any folder locally; on a shared Space only this app's runs and temporary folders.
+    """Any folder locally; on a shared Space only this app's runs and its own temporary folders.
 
-    ``FTS_ALLOW_LOCAL_MODELS=1`` lifts the restriction for a private Space.
+    Other visitors' uploads also sit in the temporary folder (Gradio's cache), so only the
+    ``fts-*`` folders this app creates there are allowed. ``FTS_ALLOW_LOCAL_MODELS=1`` lifts
+    the restriction for a private Space.
     """
-    if not os.environ.get("SPACE_ID", "").strip() or os.environ.get("FTS_ALLOW_LOCAL_MODELS", "").strip() in _TRUTHY:
+    if not on_shared_space():
         return True
     import tempfile
 
     runs = Path(os.environ.get("FTS_RUNS_DIR") or "runs").resolve()
     try:
         resolved = path.expanduser().resolve()
+        tmp = Path(tempfile.gettempdir()).resolve()
     except (OSError, RuntimeError):
         return False
-    return any(resolved.is_relative_to(root) for root in (runs, Path(tempfile.gettempdir()).resolve()))
+    if resolved.is_relative_to(runs) and resolved != runs:
+        return True
+    if resolved.is_relative_to(tmp) and resolved != tmp:
+        return resolved.relative_to(tmp).parts[0].startswith("fts-")
+    return False
+
+
+def on_shared_space() -> bool:
+    return bool(os.environ.get("SPACE_ID", "").strip()) and \
+        os.environ.get("FTS_ALLOW_LOCAL_MODELS", "").strip().lower() not in _TRUTHY
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -125,14 +137,20 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
         return ModelRef("builtin", str(builtin_model_path()), given)
     if given.lower() == SCRATCH_REF:
         return ModelRef("scratch", "", given)
+    if len(given) > 1024 or "\0" in given:
+        raise StudioError("err.model_malformed", ref=given)
     path = Path(given).expanduser()
-    is_dir = path.is_dir()
+    try:
+        is_dir = path.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, or otherwise unusable
+        is_dir = False
     if (is_dir or _looks_like_path(given)) and not local_paths_allowed(path):
         # Same answer whether or not the folder exists: a visitor must not probe the server.
         raise StudioError("err.model_local_disabled", ref=given)
     if is_dir:
         if not (path / "config.json").is_file():
-            found = ", ".join(sorted(p.name for p in path.iterdir())[:12]) or "-"
+            # On a shared Space never list a folder: it could be another visitor's.
+            found = "-" if on_shared_space() else ", ".join(sorted(p.name for p in path.iterdir())[:12]) or "-"
             raise StudioError("err.model_dir_no_config", ref=given, found=found)
         return ModelRef("local", str(path.resolve()), given)
     if _looks_like_path(given):

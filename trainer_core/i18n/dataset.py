@@ -89,4 +89,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds.prepared_rows": {"en": "{split} {rows}", "ko": "{split} {rows}행"},
     "ds.stratified": {"en": "stratified by label", "ko": "레이블 비율 유지(층화)"},
     "ds.random": {"en": "random, not stratified: some class has too few rows", "ko": "무작위(층화 아님): 행이 너무 적은 클래스가 있음"},
+    "err.label_not_scalar": {"en": "The label column '{name}' holds lists or records ({dtype}), not one label per row. Choose a column with one class name or id per row.", "ko": "레이블 열 '{name}'에 한 행에 레이블 하나가 아니라 목록이나 레코드({dtype})가 들어 있습니다. 행마다 클래스 이름이나 id가 하나씩 있는 열을 고르세요."},
 }
