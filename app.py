@@ -100,8 +100,21 @@ def launch_kwargs() -> dict:
     )
 
 
+def warm_imports() -> None:
+    """Import the heavy libraries once, before any handler runs.
+
+    transformers' lazy first import is not thread-safe: a page load fires several handlers at
+    once, and two threads importing it together fail, so the first visitor would see errors.
+    """
+    import datasets  # noqa: F401
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer  # noqa: F401
+
+
 def main() -> None:
     online = configure_environment()
+    from ui.common import warm_up_in_background
+
+    warm_up_in_background(warm_imports)  # the page is served meanwhile; handlers wait for it
     demo = build_demo(online)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=4)
     demo.launch(**launch_kwargs())

@@ -99,3 +99,39 @@ def test_python_app_py_serves_within_15_seconds(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_handlers_wait_for_the_background_warm_up():
+    import threading
+
+    from ui.common import friendly, warm_up_in_background
+
+    order = []
+    release = threading.Event()
+
+    def warm():
+        release.wait(5)
+        order.append("warm")
+
+    def handler(lang):
+        order.append("handler")
+        return "ok"
+
+    warm_up_in_background(warm)
+    caller = threading.Thread(target=lambda: friendly(handler)("en"))
+    caller.start()
+    caller.join(0.3)
+    assert caller.is_alive() and order == []  # the handler is held back while imports run
+    release.set()
+    caller.join(5)
+    assert order == ["warm", "handler"]
+
+
+def test_a_failed_warm_up_does_not_block_handlers():
+    from ui.common import friendly, warm_up_in_background
+
+    def broken():
+        raise ImportError("simulated")
+
+    warm_up_in_background(broken).join(5)
+    assert friendly(lambda lang: "served")("en") == "served"

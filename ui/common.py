@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -13,6 +14,30 @@ from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.i18n import normalize_lang, t
 
 log = logging.getLogger("fine_tune_studio.ui")
+
+# Set once the heavy libraries are imported (app.main warms them in the background so the
+# page is served at once). Handlers wait for it: transformers' first import is not
+# thread-safe, and a page load fires several handlers at the same moment.
+_libraries_ready = threading.Event()
+_libraries_ready.set()
+WARM_UP_TIMEOUT_S = 180
+
+
+def warm_up_in_background(fn) -> threading.Thread:
+    """Run ``fn`` (the imports) in a thread; every handler waits until it has finished."""
+    _libraries_ready.clear()
+
+    def run():
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - a failed warm-up must not block the app forever
+            log.exception("warming up the libraries failed; handlers will import lazily")
+        finally:
+            _libraries_ready.set()
+
+    thread = threading.Thread(target=run, name="warm-imports", daemon=True)
+    thread.start()
+    return thread
 
 # The page's current language: Gradio sets <html lang> from the browser locale and from
 # its Settings language picker, so reading it at event time follows a switch at once.
@@ -55,6 +80,7 @@ def friendly(fn):
         @functools.wraps(fn)
         def gen_wrapper(*args, **kwargs):
             lang = normalize_lang(args[-1] if args else "en")
+            _libraries_ready.wait(WARM_UP_TIMEOUT_S)
             try:
                 yield from fn(*args, **kwargs)
             except gr.Error:
@@ -67,6 +93,7 @@ def friendly(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         lang = normalize_lang(args[-1] if args else "en")
+        _libraries_ready.wait(WARM_UP_TIMEOUT_S)
         try:
             return fn(*args, **kwargs)
         except gr.Error:
