@@ -70,8 +70,14 @@ def test_run_writes_a_complete_run_directory(backend, tiny_bert_dir, tmp_path, c
 
 def test_runs_are_listed_and_read_back(tiny_bert_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path / "runs"))
-    result = run_training(tiny_config(tiny_bert_dir, None, backend="loop", max_steps=3, output_dir=None))
+    result = run_training(tiny_config(tiny_bert_dir, None, backend="loop", max_steps=3, output_dir=None),
+                          owner="session-abc")
     assert result.status == "completed" and result.run_dir.parent == tmp_path / "runs"
+    from trainer_core.runs import owner_tag
+
+    # The owner is recorded as a hash only: the raw id is what /stop accepts.
+    assert result.results["owner_tag"] == owner_tag("session-abc") != owner_tag("session-xyz")
+    assert "session-abc" not in (result.run_dir / "results.json").read_text("utf-8")
     assert result.run_dir.name.endswith("-loop")
     rows = list_runs()
     assert len(rows) == 1 and rows[0]["run_dir"] == str(result.run_dir) and rows[0]["status"] == "completed"

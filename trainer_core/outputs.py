@@ -46,6 +46,7 @@ def run_baseline_into(results: dict, prepared, emit) -> None:
 
 def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: float, owner, emit) -> dict:
     from .card import render_card
+    from .runs import owner_tag
     from .metrics import argmax, compute_metrics
     from .prepare import padding_stats
     from .runtime import param_counts
@@ -96,6 +97,7 @@ def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: fl
         "data_report": prepared.report,
         "created": created,
         "finished": time.time(),
+        "owner_tag": owner_tag(owner),  # lets a Space list a visitor's own runs after a reload
     }
     if config.baseline:
         run_baseline_into(results, prepared, emit)

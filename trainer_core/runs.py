@@ -21,6 +21,15 @@ def runs_root() -> Path:
     return Path(os.environ.get("FTS_RUNS_DIR") or "runs")
 
 
+def owner_tag(owner: str | None) -> str | None:
+    """What a run records of who started it: a hash, since the owner id itself can stop jobs."""
+    if not owner:
+        return None
+    import hashlib
+
+    return hashlib.sha256(str(owner).encode("utf-8")).hexdigest()[:16]
+
+
 def _slug(text: str) -> str:
     tail = str(text).rstrip("/\\").replace("\\", "/").split("/")[-1] or "model"
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", tail).strip("-.")[:40] or "model"
