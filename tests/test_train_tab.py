@@ -234,3 +234,23 @@ def test_a_shared_space_caps_the_steps_and_says_so(monkeypatch):
     capped, notes = space_adjust(config, 500)
     assert capped.max_steps == 100 and notes == [{"key": "tt.note_space_cap", "params": {"steps": 500, "cap": 100}}]
     assert space_adjust(config, 50) == (config, [])
+
+
+def test_on_a_space_a_visitor_finds_their_own_runs_after_a_reload(tiny_run, monkeypatch, tmp_path):
+    import json
+    import shutil
+
+    from trainer_core.runs import owner_tag
+
+    runs = tmp_path / "runs"
+    mine = runs / "mine"
+    shutil.copytree(tiny_run, mine)
+    results = json.loads((mine / "results.json").read_text("utf-8"))
+    results["owner_tag"] = owner_tag("owner-a")
+    (mine / "results.json").write_text(json.dumps(results), "utf-8")
+    monkeypatch.setenv("FTS_RUNS_DIR", str(runs))
+    monkeypatch.setenv("SPACE_ID", "someone/studio")
+    table, _ = r.history("owner-a", {}, "en")  # a reload: this session's run list is empty again
+    assert table.value["data"][0][0] == "mine"
+    table, _ = r.history("owner-b", {}, "en")
+    assert "mine" not in [row[0] for row in table.value["data"]]

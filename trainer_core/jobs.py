@@ -96,7 +96,7 @@ class JobManager:
         owner = str(owner or "anonymous")
         with self._lock:
             if self._current is not None:
-                raise BusyError("err.busy", who=self._current.owner)
+                raise BusyError("err.busy")  # never name the owner: its id can stop the job
             job = Job(config, owner, prepared=prepared, on_event=on_event)
             self._current = job
             self._by_owner[owner] = job

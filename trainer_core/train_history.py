@@ -10,7 +10,7 @@ import json
 import time
 from pathlib import Path
 
-from .runs import list_runs, read_run
+from .runs import list_runs, owner_tag, read_run
 
 
 def _results(run_dir) -> dict:
@@ -30,7 +30,7 @@ def visible_runs(owner: str | None, session_runs, on_space: bool, root=None) -> 
     out = []
     for row in rows:
         results = _results(row["run_dir"])
-        if (owner and results.get("owner") == owner) or str(Path(row["run_dir"]).resolve()) in mine:
+        if (owner and results.get("owner_tag") == owner_tag(owner)) or str(Path(row["run_dir"]).resolve()) in mine:
             out.append(row)
     return out
 

@@ -130,7 +130,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- jobs ---------------------------------------------------------------
     "err.busy": {
-        "en": "A training job is already running on this server ({who}). Only one runs at a time; please wait for it to finish.",
-        "ko": "이 서버에서 이미 학습이 진행 중입니다({who}). 한 번에 하나만 실행되니 끝날 때까지 기다려 주세요.",
+        "en": "A training job is already running on this server. Only one runs at a time; please wait for it to finish.",
+        "ko": "이 서버에서 이미 학습이 진행 중입니다. 한 번에 하나만 실행되니 끝날 때까지 기다려 주세요.",
     },
 }
