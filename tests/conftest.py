@@ -103,16 +103,27 @@ def _build_tiny(arch: str, out_dir: Path, id2label: dict[int, str]) -> Path:
     return out_dir
 
 
+def _app_temp_dir(name: str) -> Path:
+    """A temporary folder named like the ones the app makes for its own scratch models
+    (``fts-*``), so that the Space rule "only the app's own folders" admits the fixtures."""
+    import shutil
+    import atexit
+
+    folder = Path(tempfile.mkdtemp(prefix=f"fts-fixture-{name}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def tiny_bert_dir(tmp_path_factory) -> Path:
+def tiny_bert_dir() -> Path:
     """A ~30k-parameter BERT + WordPiece tokenizer (returns token_type_ids), saved with save_pretrained."""
-    return _build_tiny("bert", tmp_path_factory.mktemp("tiny-bert"), {0: "neg", 1: "pos"})
+    return _build_tiny("bert", _app_temp_dir("tiny-bert"), {0: "neg", 1: "pos"})
 
 
 @pytest.fixture(scope="session")
-def tiny_roberta_dir(tmp_path_factory) -> Path:
+def tiny_roberta_dir() -> Path:
     """A tiny RoBERTa + byte-level BPE tokenizer (returns no token_type_ids), saved with save_pretrained."""
-    return _build_tiny("roberta", tmp_path_factory.mktemp("tiny-roberta"), {0: "neg", 1: "pos"})
+    return _build_tiny("roberta", _app_temp_dir("tiny-roberta"), {0: "neg", 1: "pos"})
 
 
 @pytest.fixture(scope="session")
