@@ -224,3 +224,8 @@ def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypat
     assert model_a.constructor_args["value"] == str(tiny_run_dir)  # what the update sends to the page
     refreshed = tab._refresh({tiny_run_dir.name: str(tiny_run_dir)}, None, "en")[0]
     assert "value" not in refreshed.constructor_args  # the refresh button keeps the user's pick
+
+
+def test_describing_a_model_before_any_text_is_typed(tiny_run_dir):
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, "en")
+    assert "..." in code_pipe and facts

@@ -44,7 +44,8 @@ def _model_facts(predictor, cached: bool, lang: str) -> str:
 
 def _describe(model_a, text, pair, lang):
     predictor, cached = get_predictor(_ref(model_a))
-    code = usage_code(predictor.ref.location, text.strip() or "...", pair.strip() or None)
+    # On page load and when a run is opened from Train the boxes may still be None.
+    code = usage_code(predictor.ref.location, (text or "").strip() or "...", (pair or "").strip() or None)
     return _model_facts(predictor, cached, lang), code["pipeline"], code["direct"]
 
 
