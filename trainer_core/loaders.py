@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import HubUnreachableError, StudioError
-from .sources import hub_reachable
+from .sources import HUB_ID_PATTERN, hub_reachable
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 FILE_TYPES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
-_DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9_.-]{1,96})?$")
 
 
 @dataclass(frozen=True)
@@ -244,7 +243,7 @@ def load_hub_with_source(dataset_id: str, config: str | None = None, split: str 
                          streaming: bool = False, max_rows: int | None = None):
     """Like :func:`load_hub`, plus the source dict :mod:`trainer_core.data_code` reproduces."""
     ref = (dataset_id or "").strip()
-    if not _DATASET_ID.match(ref) or ".." in ref:
+    if not HUB_ID_PATTERN.match(ref) or ".." in ref:
         raise StudioError("err.dataset_id_malformed", ref=ref)
     config = (config or "").strip() or None
     split = (split or "").strip() or None

@@ -20,7 +20,8 @@ from .errors import HubUnreachableError, StudioError
 
 DEFAULT_REF = "default"
 SCRATCH_REF = "scratch"
-_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9_.-]{1,96})?$")
+HUB_ID_PATTERN = re.compile(  # a Hub repo id: a name, or owner/name (models and data sets alike)
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9_.-]{1,96})?$")
 _TRUTHY = {"1", "true", "yes", "on"}
 _REACH_TTL_S = 300.0
 _reach_cache: dict[str, tuple[float, bool]] = {}  # endpoint -> (checked_at, reachable); a process-wide fact, not user state
@@ -114,8 +115,9 @@ def local_paths_allowed(path: Path) -> bool:
 
 
 def on_shared_space() -> bool:
-    return bool(os.environ.get("SPACE_ID", "").strip()) and \
-        os.environ.get("FTS_ALLOW_LOCAL_MODELS", "").strip().lower() not in _TRUTHY
+    from .space import on_space
+
+    return on_space() and os.environ.get("FTS_ALLOW_LOCAL_MODELS", "").strip().lower() not in _TRUTHY
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -155,7 +157,7 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
         return ModelRef("local", str(path.resolve()), given)
     if _looks_like_path(given):
         raise StudioError("err.model_dir_missing", ref=given)
-    if not _HUB_ID.match(given) or given.endswith((".", "-")):
+    if not HUB_ID_PATTERN.match(given) or given.endswith((".", "-")):
         raise StudioError("err.model_malformed", ref=given)
     return ModelRef("hub", given, given)
 
