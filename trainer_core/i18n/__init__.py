@@ -7,10 +7,11 @@ one dict, ``TABLE``, checked at import for duplicate keys and missing languages.
 """
 from __future__ import annotations
 
-from . import classify, common, dataset, tokenizer, train
+from . import classify, common, dataset, tokenizer, train, train_tab
 
 LANGS = ("en", "ko")
-_SECTIONS = (common.STRINGS, dataset.STRINGS, tokenizer.STRINGS, train.STRINGS, classify.STRINGS)
+_SECTIONS = (common.STRINGS, dataset.STRINGS, tokenizer.STRINGS, train.STRINGS, train_tab.STRINGS,
+             classify.STRINGS)
 
 
 def _merge(sections) -> dict[str, dict[str, str]]:

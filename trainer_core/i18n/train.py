@@ -125,10 +125,3 @@ STRINGS: dict[str, dict[str, str]] = {
 for _name, (_en, _ko, _en_help, _ko_help) in _FIELDS.items():
     STRINGS[f"cfg.{_name}"] = {"en": _en, "ko": _ko}
     STRINGS[f"cfg.{_name}.help"] = {"en": _en_help, "ko": _ko_help}
-
-# The Train tab's strings (tt.*) live in train_tab.py to keep this file small.
-from .train_tab import STRINGS as _TAB  # noqa: E402
-
-if set(_TAB) & set(STRINGS):
-    raise RuntimeError(f"translation keys defined twice: {sorted(set(_TAB) & set(STRINGS))}")
-STRINGS.update(_TAB)
