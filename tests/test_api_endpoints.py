@@ -30,9 +30,9 @@ PUBLIC = {
     "/estimate": ["data_choice"] + form_names() + ["lang"],
     "/train": ["owner", "data_choice"] + form_names() + ["lang"],
     "/stop": ["owner", "lang"],
-    "/classify": ["model_a", "model_b", "text", "pair", "top_k", "lang"],
-    "/classify_lines": ["model_a", "lines", "lang"],
-    "/classify_csv": ["model_a", "file", "text_column", "lang"],
+    "/classify": ["model_a", "model_b", "text", "pair", "top_k", "precision", "lang"],
+    "/classify_lines": ["model_a", "lines", "precision", "lang"],
+    "/classify_csv": ["model_a", "file", "text_column", "precision", "lang"],
 }
 
 
@@ -99,15 +99,15 @@ def test_token_stats_on_a_bundled_sample(client):
 def test_classify_single_lines_and_csv(client, tiny_run_dir, tmp_path):
     run = str(tiny_run_dir)
     label_a, label_b, latency, facts, code_pipe, code_direct = client.predict(
-        run, "", "a wonderful film", "", 2, "en", api_name="/classify")
+        run, "", "a wonderful film", "", 2, "auto", "en", api_name="/classify")
     assert label_a["label"] in ("neg", "pos") and len(label_a["confidences"]) == 2
     assert "ms" in latency and "neg, pos" in facts and 'pipeline("text-classification"' in code_pipe
-    table = client.predict(run, "great film\n\nawful film", "en", api_name="/classify_lines")
+    table = client.predict(run, "great film\n\nawful film", "auto", "en", api_name="/classify_lines")
     assert [row[0] for row in table["data"]] == ["great film", "awful film"]
     assert {row[1] for row in table["data"]} <= {"neg", "pos"}
     src = tmp_path / "batch.csv"
     src.write_text("text,id\ngreat film,1\nawful film,2\n", encoding="utf-8")
-    out_file, summary = client.predict(run, handle_file(str(src)), "", "en", api_name="/classify_csv")
+    out_file, summary = client.predict(run, handle_file(str(src)), "", "auto", "en", api_name="/classify_csv")
     rows = list(csv.reader(open(out_file, encoding="utf-8-sig")))  # written with a BOM for Excel
     assert rows[0][:2] == ["text", "id"] and "predicted_label" in rows[0] and len(rows) == 3
     assert "2 rows in, 2 rows out" in summary
@@ -125,5 +125,5 @@ def test_estimate_and_train_a_tiny_model(client, tiny_bert_dir, free_jobs):
     status, *_rest = client.predict("api-test-owner", "form", *form, "ko", api_name="/train")
     assert status.startswith("끝났습니다.")
     run_dir = status.split("끝났습니다. ", 1)[1].split("에 저장했습니다")[0]
-    label = client.predict(run_dir, "", "a wonderful film", "", 2, "en", api_name="/classify")[0]
+    label = client.predict(run_dir, "", "a wonderful film", "", 2, "auto", "en", api_name="/classify")[0]
     assert label["label"] in ("neg", "pos")  # the run just trained is usable at once

@@ -20,7 +20,7 @@ def client(live_app):
 
 
 def _classify(model, text="a fine film", model_b=""):
-    return (model, model_b, text, "", 3)
+    return (model, model_b, text, "", 3, "auto")
 
 
 def _tokenize(text, tokenizer_a="default", kind="text"):
@@ -32,7 +32,7 @@ def test_empty_text(client, tiny_run_dir):
         assert_translated(client, "/classify", _classify(str(tiny_run_dir), blank), en=["Text 1 is empty"],
                           ko=["1번째 문장이 비어 있습니다"])
         assert_translated(client, "/tokenize", _tokenize(blank), en=["no text to tokenize"], ko=["토큰화할 문장이 없습니다"])
-    assert_translated(client, "/classify_lines", (str(tiny_run_dir), "\n  \n"), en=["nothing to classify"],
+    assert_translated(client, "/classify_lines", (str(tiny_run_dir), "\n  \n", "auto"), en=["nothing to classify"],
                       ko=["분류할 문장이 없습니다"])
 
 
@@ -45,7 +45,7 @@ def test_a_one_megabyte_text(client, tiny_run_dir):
     assert label["label"] in ("neg", "pos") and "모델 A: 서버에서" in latency
     assert_translated(client, "/tokenize", _tokenize(MEGABYTE_TEXT), en=["1000000 characters", "limit here is"],
                       ko=["1000000자", "자까지"])
-    assert_translated(client, "/classify_lines", (str(tiny_run_dir), "line\n" * 5000), en=["5000 lines", "CSV"],
+    assert_translated(client, "/classify_lines", (str(tiny_run_dir), "line\n" * 5000, "auto"), en=["5000 lines", "CSV"],
                       ko=["5000줄", "CSV"])
 
 

@@ -18,12 +18,12 @@ from ui.common import AppContext, friendly
 
 def test_classify_handler_matches_predict_json(tiny_run_dir):
     label_a, label_b, latency, facts, code_pipe, code_direct = tab._classify(
-        str(tiny_run_dir), "", "a wonderful film", "", 2, "en")
+        str(tiny_run_dir), "", "a wonderful film", "", 2, "auto", "en")
     expected = predict_json(str(tiny_run_dir), "a wonderful film")
     assert label_a == pytest.approx(expected["scores"], abs=1e-9)
     assert max(label_a, key=label_a.get) == expected["label"]
     assert label_b is None
-    top1 = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 1, "en")[0]
+    top1 = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 1, "auto", "en")[0]
     assert list(top1) == [expected["label"]]  # the top-k slider limits the classes shown
     assert "ms" in latency and "neg, pos" in facts and "0.750" in facts
     assert str(tiny_run_dir) in code_pipe and 'pipeline("text-classification"' in code_pipe
@@ -32,7 +32,7 @@ def test_classify_handler_matches_predict_json(tiny_run_dir):
 
 def test_side_by_side_before_and_after_fine_tuning(tiny_run_dir):
     assert tab._before(str(tiny_run_dir), "en") == "default"  # the run's config.yaml says it started there
-    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", "a wonderful film", "", 5, "ko")
+    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", "a wonderful film", "", 5, "auto", "ko")
     assert set(label_b) == {"neg", "pos"}  # the base model gets the run's labels, head untrained
     assert "모델 B" in latency and "학습되지 않아" in latency
     with pytest.raises(StudioError):
@@ -40,20 +40,20 @@ def test_side_by_side_before_and_after_fine_tuning(tiny_run_dir):
 
 
 def test_describe_flags_the_untrained_builtin_head_in_both_languages():
-    facts_en, *_ = tab._describe("default", "", "", "en")
-    facts_ko, *_ = tab._describe("default", "", "", "ko")
+    facts_en, *_ = tab._describe("default", "auto", "", "", "en")
+    facts_ko, *_ = tab._describe("default", "auto", "", "", "ko")
     assert "never trained" in facts_en and "classifier.weight" in facts_en
     assert "학습된 적이 없습니다" in facts_ko
 
 
 def test_empty_text_is_a_translated_error_not_a_traceback(tiny_run_dir):
     with pytest.raises(gr.Error) as info:
-        friendly(tab._classify)(str(tiny_run_dir), "", "   ", "", 3, "ko")
+        friendly(tab._classify)(str(tiny_run_dir), "", "   ", "", 3, "auto", "ko")
     assert "비어 있습니다" in info.value.message
 
 
 def test_batch_lines_skip_blank_lines(tiny_run_dir):
-    rows = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "en")
+    rows = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "auto", "en")
     assert [r[0] for r in rows] == ["great film", "awful film"]
     assert [r[1] for r in rows] == [p.label for p in Predictor.load(tiny_run_dir).predict(["great film", "awful film"])]
 
@@ -64,7 +64,7 @@ def test_batch_csv_round_trips_every_row_and_cell(tiny_run_dir, tmp_path):
             ["3", "유튜브 내달 2일까지 크리에이터 지원", "한국어"], ["4", "multi\nline review", ""]]
     with src.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
-    path, summary = tab._batch_csv(str(tiny_run_dir), str(src), "", "en")
+    path, summary = tab._batch_csv(str(tiny_run_dir), str(src), "", "auto", "en")
     header, out = read_table(path)
     assert header[:3] == rows[0] and header[3:] == ["predicted_label", "predicted_score", "prob_neg", "prob_pos"]
     assert [r[:3] for r in out] == rows[1:]  # same rows, same order, original cells untouched
@@ -189,14 +189,14 @@ def test_served_app_classifies_and_round_trips_a_csv(running_app, tiny_run_dir, 
     from gradio_client import Client, handle_file
 
     client = Client(running_app.local_url, verbose=False)
-    label, *_ = client.predict(str(tiny_run_dir), "", "a wonderful film", "", 2, "en", api_name="/classify")
+    label, *_ = client.predict(str(tiny_run_dir), "", "a wonderful film", "", 2, "auto", "en", api_name="/classify")
     expected = predict_json(str(tiny_run_dir), "a wonderful film")
     assert label["label"] == expected["label"]
     got = {c["label"]: c["confidence"] for c in label["confidences"]}
     assert got == pytest.approx(expected["scores"], abs=1e-9)
     src = tmp_path / "in.csv"
     src.write_text("text,extra\ngreat film,1\nawful film,2\n", "utf-8")
-    out_path, summary = client.predict(str(tiny_run_dir), handle_file(str(src)), "", "en", api_name="/classify_csv")
+    out_path, summary = client.predict(str(tiny_run_dir), handle_file(str(src)), "", "auto", "en", api_name="/classify_csv")
     header, rows = read_table(out_path)
     assert len(rows) == 2 and header[:2] == ["text", "extra"] and rows[1][:2] == ["awful film", "2"]
     assert json.dumps(summary)
@@ -209,9 +209,9 @@ def test_on_a_shared_space_only_this_sessions_runs_and_the_runs_folder_are_reach
     assert [v for _, v in model_choices(None, "en")] == ["default"]  # other visitors' runs are not listed
     state = {"mine": str(tiny_run_dir)}
     assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), "default"]
-    assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "en")[0]  # a run in the runs folder works
+    assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "auto", "en")[0]  # a run in the runs folder works
     with pytest.raises(StudioError) as info:
-        tab._classify(str(spread_bert_dir), "", "fine", "", 2, "en")  # any other server folder does not
+        tab._classify(str(spread_bert_dir), "", "fine", "", 2, "auto", "en")  # any other server folder does not
     # The model-reference rule (sources) or the tab's own check: one clear answer either way.
     assert info.value.key in ("cls.err_path_on_space", "err.model_local_disabled")
     with pytest.raises(StudioError):
@@ -227,5 +227,5 @@ def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypat
 
 
 def test_describing_a_model_before_any_text_is_typed(tiny_run_dir):
-    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, "en")
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, None, "en")
     assert "..." in code_pipe and facts

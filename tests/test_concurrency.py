@@ -69,7 +69,7 @@ def _users(live_app, run_dir: str, requests: int) -> dict:
             errors.append(f"/tokenize: {str(out[2])[:200]}")
 
     def classify(client, i):
-        out = timed(client, "/classify", run_dir, "", TEXTS[i % 4], "", 2, "en")
+        out = timed(client, "/classify", run_dir, "", TEXTS[i % 4], "", 2, "auto", "en")
         if out is not None and out[0]["label"] not in ("neg", "pos"):
             errors.append(f"/classify: {out[0]}")
 
@@ -97,7 +97,7 @@ def _users(live_app, run_dir: str, requests: int) -> dict:
 def test_one_user_trains_while_three_others_tokenize_and_classify(live_app, tiny_bert_dir, tiny_run_dir, free_jobs):
     run_dir = str(tiny_run_dir)
     warm = client_for(live_app)  # models loaded once, so the comparison below is about contention only
-    warm.predict(run_dir, "", "warm", "", 2, "en", api_name="/classify")
+    warm.predict(run_dir, "", "warm", "", 2, "auto", "en", api_name="/classify")
     warm.predict("text", "warm", "", "default", "roberta-style", "do_not_pad", "none", 32, False, "en",
                  api_name="/tokenize")
     from tests.fixtures_train_tab import tiny_form

@@ -24,7 +24,7 @@ def _close(a, b, tol=1e-5):
 
 @pytest.mark.parametrize("fixture", ["spread_bert_dir", "spread_roberta_dir"])
 def test_pipeline_and_direct_paths_give_the_same_numbers(fixture, request):
-    predictor = Predictor.load(request.getfixturevalue(fixture))
+    predictor = Predictor.load(request.getfixturevalue(fixture), precision="fp32")
     direct = predictor.predict(TEXTS, batch_size=2)
     piped = predictor.predict_pipeline(TEXTS)
     # Scores must actually vary between texts, or the comparison would prove nothing.
@@ -34,6 +34,53 @@ def test_pipeline_and_direct_paths_give_the_same_numbers(fixture, request):
     pairs = ["second sentence"] * len(TEXTS)
     for a, b in zip(predictor.predict(TEXTS, pairs), predictor.predict_pipeline(TEXTS, pairs)):
         _close(a, b)
+
+
+@pytest.mark.parametrize("fixture", ["spread_bert_dir", "spread_roberta_dir"])
+def test_in_bf16_both_paths_share_the_bf16_model_and_agree_text_by_text(fixture, request):
+    import torch
+
+    predictor = Predictor.load(request.getfixturevalue(fixture), precision="bf16")
+    assert predictor.precision == "bf16" and predictor.describe()["precision"] == "bf16"
+    assert {p.dtype for p in predictor.model.parameters()} == {torch.bfloat16}
+    assert predictor.pipeline().model is predictor.model
+    for text in TEXTS:  # one text: the same computation on both paths, so the same numbers
+        _close(predictor.predict([text])[0], predictor.predict_pipeline([text])[0], tol=1e-6)
+
+
+def test_bf16_stays_close_to_fp32_and_is_cached_apart(spread_bert_dir):
+    exact = Predictor.load(spread_bert_dir, precision="fp32")
+    fast = Predictor.load(spread_bert_dir, precision="bf16")
+    assert fast is not exact and exact.precision == "fp32"
+    assert Predictor.load(spread_bert_dir, precision="bf16") is fast
+    for a, b in zip(exact.predict(TEXTS), fast.predict(TEXTS)):
+        # bf16 keeps 8 mantissa bits; on this deliberately spread tiny model the gap stays
+        # within a few hundredths (a trained MiniLM: ~3e-3, measured in bench_inference).
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) < 0.05, (a.scores, b.scores)
+        assert abs(sum(b.scores.values()) - 1) < 1e-5  # softmax is taken in fp32
+
+
+def test_auto_precision_follows_the_cpu_and_the_host_setting(spread_bert_dir, monkeypatch):
+    monkeypatch.delenv(inference.PRECISION_ENV, raising=False)
+    monkeypatch.setattr(inference, "native_bf16", lambda: False)
+    assert inference.resolve_precision("auto") == "fp32" and inference.resolve_precision(None) == "fp32"
+    monkeypatch.setattr(inference, "native_bf16", lambda: True)
+    assert inference.resolve_precision("auto") == "bf16"
+    assert Predictor.load(spread_bert_dir).precision == "bf16"
+    assert inference.resolve_precision("FP32") == "fp32"  # an explicit choice wins over the CPU
+    monkeypatch.setenv(inference.PRECISION_ENV, "fp32")  # a host can pin 'auto' to exact numbers
+    assert inference.resolve_precision("auto") == "fp32" and inference.resolve_precision("bf16") == "bf16"
+    monkeypatch.setenv(inference.PRECISION_ENV, "fp8")
+    with pytest.raises(StudioError) as info:
+        inference.resolve_precision("auto")
+    assert info.value.key == "cls.err_precision" and "FTS_INFER_PRECISION=fp8" in str(info.value.params)
+
+
+def test_unknown_precision_is_a_clear_error(spread_bert_dir):
+    with pytest.raises(StudioError) as info:
+        Predictor.load(spread_bert_dir, precision="half")
+    assert info.value.key == "cls.err_precision" and info.value.params["found"] == "half"
+    assert "fp32" in info.value.params["choices"]
 
 
 def test_labels_come_from_id2label_and_probabilities_sum_to_one(spread_bert_dir):
@@ -47,7 +94,7 @@ def test_labels_come_from_id2label_and_probabilities_sum_to_one(spread_bert_dir)
 
 
 def test_batched_length_sorted_prediction_keeps_input_order(spread_bert_dir):
-    predictor = Predictor.load(spread_bert_dir)
+    predictor = Predictor.load(spread_bert_dir, precision="fp32")  # bf16 moves with the batch's padding
     one_by_one = [predictor.predict([t])[0] for t in TEXTS]
     for a, b in zip(one_by_one, predictor.predict(TEXTS, batch_size=2)):
         _close(a, b)
@@ -102,7 +149,7 @@ def test_cache_is_bounded(spread_bert_dir, spread_roberta_dir, tiny_run_dir, mon
 
 def test_concurrent_predictions_from_many_threads_agree(spread_bert_dir):
     predictor = Predictor.load(spread_bert_dir)
-    expected = predictor.predict(TEXTS)
+    expected = predictor.predict(TEXTS, batch_size=3)  # the same batches as the threads: bf16 moves with padding
     results, errors = [], []
 
     def worker():
@@ -149,9 +196,11 @@ def test_predict_json_is_what_the_cli_prints(tiny_run_dir):
     assert pair["scores"] != out["scores"]
 
 
-def test_the_code_shown_to_users_runs_and_gives_the_same_numbers(spread_bert_dir):
-    predictor = Predictor.load(spread_bert_dir)
-    code = usage_code(str(spread_bert_dir), "a wonderful film", "and a pair")
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_the_code_shown_to_users_runs_and_gives_the_same_numbers(spread_bert_dir, precision):
+    predictor = Predictor.load(spread_bert_dir, precision=precision)
+    code = usage_code(str(spread_bert_dir), "a wonderful film", "and a pair", precision=predictor.precision)
+    assert ("torch.bfloat16" in code["direct"]) == (precision == "bf16")
     expected = predictor.predict(["a wonderful film"], ["and a pair"])[0].scores
     printed = {}
     for name in ("direct", "pipeline"):

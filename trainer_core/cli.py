@@ -147,7 +147,7 @@ def cmd_predict(args) -> int:
     _quiet_libraries()
     from .inference import predict_json
 
-    print(json.dumps(predict_json(args.model, args.text, args.text_pair), ensure_ascii=False))
+    print(json.dumps(predict_json(args.model, args.text, args.text_pair, precision=args.precision), ensure_ascii=False))
     return 0
 
 
@@ -175,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--model", required=True, help="a run folder, a saved model folder or a Hub id")
     predict.add_argument("--text", required=True)
     predict.add_argument("--text-pair", default=None, help="the second text, for sentence-pair models")
+    predict.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                         help="auto = bf16 on a CPU with AMX (about 3x faster, scores within ~0.01), fp32 elsewhere; "
+                              "fp32 = exactly the numbers of training and evaluation")
     predict.set_defaults(func=cmd_predict)
     export = sub.add_parser("export-script", help="a standalone Python script that reproduces a run")
     export.add_argument("--config", required=True, help="a run's config.yaml")

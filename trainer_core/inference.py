@@ -7,6 +7,14 @@ model -> softmax call. They give the same numbers (tests check it).
 Loaded predictors are immutable once built (eval mode, no per-user state), so one
 process-wide LRU cache shares them between users; the key includes the files'
 modification times, so retraining into the same folder loads the new weights.
+
+Precision: on a CPU with AMX tiles (Intel Sapphire Rapids and later, what these
+machines and many cloud hosts have) bfloat16 matmuls run ~4x faster than float32, so
+``"auto"`` serves in bf16 there and in fp32 elsewhere. bf16 keeps 8 bits of mantissa:
+probabilities move by about 1e-2 at most and the top label almost never changes
+(bench/bench_inference.py measures both against fp32 in the same run). ``"fp32"`` gives
+exactly the numbers training and evaluation saw. Both paths (pipeline and direct) share
+the one model object, so they always run in the same precision and agree.
 """
 from __future__ import annotations
 
@@ -25,6 +33,37 @@ CACHE_SIZE = max(1, int(os.environ.get("FTS_PREDICTOR_CACHE", "4")))
 # RoBERTa-style models number positions after the padding index, so two positions are unusable.
 _POSITION_OFFSET_TYPES = {"roberta", "xlm-roberta", "camembert", "data2vec-text", "mpnet", "longformer"}
 _TRAINED_STATUSES = {"completed", "stopped"}
+PRECISIONS = ("auto", "fp32", "bf16")
+PRECISION_ENV = "FTS_INFER_PRECISION"  # a host's default for 'auto' requests (e.g. fp32 on a Space)
+
+
+def native_bf16() -> bool:
+    """True when this CPU has AMX tiles, where bf16 matmuls beat fp32 (measured ~4x here).
+
+    AVX512-BF16 alone is not counted: it has not been measured on these machines, and
+    bf16 emulated without it is slower than fp32.
+    """
+    import torch
+
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        return bool(probe and probe() and torch.backends.mkldnn.is_available())
+    except RuntimeError:
+        return False
+
+
+def resolve_precision(precision: str | None = None) -> str:
+    """'fp32' or 'bf16' for a requested precision (None or 'auto' -> the host's default)."""
+    asked = str(precision or "auto").strip().lower()
+    if asked == "auto":
+        asked = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
+        if asked not in PRECISIONS:
+            raise StudioError("cls.err_precision", found=f"{PRECISION_ENV}={asked}", choices=", ".join(PRECISIONS))
+    if asked not in PRECISIONS:
+        raise StudioError("cls.err_precision", found=asked, choices=", ".join(PRECISIONS))
+    if asked == "auto":
+        return "bf16" if native_bf16() else "fp32"
+    return asked
 
 
 @dataclass(frozen=True)
@@ -80,23 +119,28 @@ class Predictor:
     head_untrained: bool
     max_length: int
     load_ms: float
+    precision: str = "fp32"  # what the weights are held in: 'fp32' or 'bf16'
     run_info: dict = field(default_factory=dict)  # results.json of a run dir ({} otherwise)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _pipe: object = field(default=None, repr=False)
 
     # --- loading ------------------------------------------------------------
     @classmethod
-    def load(cls, ref: str | os.PathLike, id2label: dict | None = None) -> "Predictor":
+    def load(cls, ref: str | os.PathLike, id2label: dict | None = None, precision: str | None = None) -> "Predictor":
         """A predictor for ``ref`` ('default', a run dir, a model folder, a Hub id), cached."""
-        return get_predictor(ref, id2label=id2label)[0]
+        return get_predictor(ref, id2label=id2label, precision=precision)[0]
 
     @classmethod
-    def _build(cls, mref: ModelRef, id2label: dict | None) -> "Predictor":
+    def _build(cls, mref: ModelRef, id2label: dict | None, precision: str = "fp32") -> "Predictor":
+        import torch
+
         start = time.perf_counter()
         tokenizer = load_tokenizer(mref)
         loaded = load_classifier(mref, id2label=id2label)
         model = loaded.model
         model.eval()  # dropout off: the same text always gets the same scores
+        if precision == "bf16":
+            model.to(torch.bfloat16)  # in place: half the memory, and AMX kernels for every matmul
         run_info = {}
         if mref.kind in ("local", "builtin"):
             run_info = _read_json(Path(mref.location) / "results.json") or {}
@@ -107,7 +151,7 @@ class Predictor:
             head_untrained = bool(loaded.newly_initialized)
         return cls(model=model, tokenizer=tokenizer, ref=mref, newly_initialized=loaded.newly_initialized,
                    head_untrained=head_untrained, max_length=_model_limit(tokenizer, model.config),
-                   load_ms=(time.perf_counter() - start) * 1000, run_info=run_info)
+                   load_ms=(time.perf_counter() - start) * 1000, precision=precision, run_info=run_info)
 
     # --- facts ----------------------------------------------------------------
     @property
@@ -126,7 +170,7 @@ class Predictor:
             "labels": self.labels, "head_untrained": self.head_untrained,
             "newly_initialized": list(self.newly_initialized), "max_length": self.max_length,
             "parameters": sum(p.numel() for p in self.model.parameters()),
-            "load_ms": round(self.load_ms, 1),
+            "load_ms": round(self.load_ms, 1), "precision": self.precision,
             "eval_accuracy": self.run_info.get("eval_accuracy"),
         }
 
@@ -235,19 +279,21 @@ def _files_stamp(folder: Path) -> tuple:
     return tuple(stamp)
 
 
-def _cache_key(mref: ModelRef, id2label: dict | None) -> tuple:
+def _cache_key(mref: ModelRef, id2label: dict | None, precision: str) -> tuple:
     labels = tuple(sorted((int(k), str(v)) for k, v in id2label.items())) if id2label else ()
     if mref.is_hub:
-        return ("hub", mref.location, labels)
-    return (mref.kind, mref.location, _files_stamp(Path(mref.location)), labels)
+        return ("hub", mref.location, labels, precision)
+    return (mref.kind, mref.location, _files_stamp(Path(mref.location)), labels, precision)
 
 
-def get_predictor(ref: str | os.PathLike | ModelRef, id2label: dict | None = None) -> tuple[Predictor, bool]:
+def get_predictor(ref: str | os.PathLike | ModelRef, id2label: dict | None = None,
+                  precision: str | None = None) -> tuple[Predictor, bool]:
     """(predictor, came_from_cache). Two users asking for the same model load it once."""
+    precision = resolve_precision(precision)
     mref = ref if isinstance(ref, ModelRef) else resolve_model_ref(ref)
     if mref.kind == "scratch":
         raise StudioError("err.scratch_needs_data")
-    key = _cache_key(mref, id2label)
+    key = _cache_key(mref, id2label, precision)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -258,7 +304,7 @@ def get_predictor(ref: str | os.PathLike | ModelRef, id2label: dict | None = Non
             if key in _cache:  # another thread finished loading while we waited
                 _cache.move_to_end(key)
                 return _cache[key], True
-        predictor = Predictor._build(mref, id2label)
+        predictor = Predictor._build(mref, id2label, precision)
         with _cache_lock:
             _cache[key] = predictor
             _key_locks.pop(key, None)
@@ -272,14 +318,14 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def predict_json(model_ref: str, text: str, text_pair: str | None = None) -> dict:
+def predict_json(model_ref: str, text: str, text_pair: str | None = None, precision: str | None = None) -> dict:
     """One prediction as ``{"label", "score", "scores"}`` (what ``python -m trainer_core predict`` prints)."""
-    predictor = Predictor.load(model_ref)
+    predictor = Predictor.load(model_ref, precision=precision)
     pred = predictor.predict([text], [text_pair] if text_pair is not None else None)[0]
     return pred.to_dict()
 
 
-def usage_code(model: str, text: str = "...", text_pair: str | None = None) -> dict[str, str]:
+def usage_code(model: str, text: str = "...", text_pair: str | None = None, precision: str = "fp32") -> dict[str, str]:
     """Stand-alone code doing what the Classify tab does: the pipeline call and the direct call."""
     arg = json.dumps(text, ensure_ascii=False)
     if text_pair is None:
@@ -290,19 +336,23 @@ def usage_code(model: str, text: str = "...", text_pair: str | None = None) -> d
         pipe_input = f'{{"text": {arg}, "text_pair": {pair}}}'
         tok_args = f"{arg}, {pair}"
     model_arg = json.dumps(model, ensure_ascii=False)
+    bf16 = precision == "bf16"
+    # bf16 only where the app served in bf16: the same numbers as the tab, on a CPU with AMX.
+    dtype_arg = ", dtype=torch.bfloat16" if bf16 else ""
     pipeline_code = (
-        "from transformers import pipeline\n\n"
-        f'classifier = pipeline("text-classification", model={model_arg}, top_k=None)\n'
+        ("import torch\n" if bf16 else "")
+        + "from transformers import pipeline\n\n"
+        f'classifier = pipeline("text-classification", model={model_arg}, top_k=None{dtype_arg})\n'
         f"print(classifier({pipe_input}, truncation=True))\n"
     )
     direct_code = (
         "import torch\n"
         "from transformers import AutoModelForSequenceClassification, AutoTokenizer\n\n"
         f"tokenizer = AutoTokenizer.from_pretrained({model_arg})\n"
-        f"model = AutoModelForSequenceClassification.from_pretrained({model_arg}).eval()\n"
+        f"model = AutoModelForSequenceClassification.from_pretrained({model_arg}{dtype_arg}).eval()\n"
         f"inputs = tokenizer({tok_args}, truncation=True, return_tensors=\"pt\")\n"
         "with torch.inference_mode():\n"
-        "    probs = model(**inputs).logits.softmax(dim=-1)[0]\n"
+        "    probs = model(**inputs).logits.float().softmax(dim=-1)[0]\n"
         "print({model.config.id2label[i]: round(float(p), 4) for i, p in enumerate(probs)})\n"
     )
     return {"pipeline": pipeline_code, "direct": direct_code}

@@ -7,7 +7,7 @@ from gradio.context import Context
 from trainer_core.batch import predict_csv, predict_lines
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
-from trainer_core.inference import get_predictor, usage_code
+from trainer_core.inference import PRECISIONS, get_predictor, usage_code
 from trainer_core.model_picker import (DEFAULT, base_model_of, check_model_ref, dataset_examples, model_choices,
                                        needs_head, run_choices, session_run_dirs)
 from trainer_core.space import oauth_enabled, push_availability, push_token
@@ -21,11 +21,11 @@ def _ref(value) -> str:
     return check_model_ref(value)
 
 
-def _predictor(ref: str, like=None):
+def _predictor(ref: str, precision=None, like=None):
     """Load (cached). A bare encoder compared with a run gets the run's labels, so before/after line up."""
     if like is not None and needs_head(ref):
-        return get_predictor(ref, id2label=like.id2label)
-    return get_predictor(ref)
+        return get_predictor(ref, id2label=like.id2label, precision=precision)
+    return get_predictor(ref, precision=precision)
 
 
 def _model_facts(predictor, cached: bool, lang: str) -> str:
@@ -34,7 +34,8 @@ def _model_facts(predictor, cached: bool, lang: str) -> str:
     kinds = {"builtin": t("cls.kind_builtin", lang), "local": t("cls.kind_local", lang), "hub": t("cls.kind_hub", lang)}
     lines = [t("cls.model_facts", lang, kind=kinds.get(facts["kind"], facts["kind"]),
                labels=", ".join(facts["labels"]), max_length=facts["max_length"],
-               params=f"{facts['parameters']:,}", load=load)]
+               params=f"{facts['parameters']:,}", load=load,
+               precision=t("cls.precision_used", lang, precision=facts["precision"]))]
     if facts["eval_accuracy"] is not None:
         lines.append(t("cls.run_accuracy", lang, acc=f"{facts['eval_accuracy']:.3f}"))
     if predictor.head_untrained:
@@ -42,10 +43,11 @@ def _model_facts(predictor, cached: bool, lang: str) -> str:
     return "\n\n".join(lines)
 
 
-def _describe(model_a, text, pair, lang):
-    predictor, cached = get_predictor(_ref(model_a))
+def _describe(model_a, precision, text, pair, lang):
+    predictor, cached = _predictor(_ref(model_a), precision)
     # On page load and when a run is opened from Train the boxes may still be None.
-    code = usage_code(predictor.ref.location, (text or "").strip() or "...", (pair or "").strip() or None)
+    code = usage_code(predictor.ref.location, (text or "").strip() or "...", (pair or "").strip() or None,
+                      precision=predictor.precision)
     return _model_facts(predictor, cached, lang), code["pipeline"], code["direct"]
 
 
@@ -54,22 +56,22 @@ def _top(pred, k: int) -> dict[str, float]:
     return dict(pred.top(max(1, int(k))))
 
 
-def _classify(model_a, model_b, text, pair, top_k, lang):
+def _classify(model_a, model_b, text, pair, top_k, precision, lang):
     text, pair = (text or "").strip(), (pair or "").strip() or None
-    pa, cached_a = get_predictor(_ref(model_a))
+    pa, cached_a = _predictor(_ref(model_a), precision)
     preds, ms = pa.timed_predict([text], [pair] if pair else None)
     lines = [t("cls.latency", lang, name="A", ms=f"{ms:.1f}")]
     if pa.head_untrained:
         lines.append(t("cls.head_untrained_short", lang, name="A"))
     out_b = None
     if str(model_b or "").strip():
-        pb, _ = _predictor(_ref(model_b), like=pa)
+        pb, _ = _predictor(_ref(model_b), precision, like=pa)
         preds_b, ms_b = pb.timed_predict([text], [pair] if pair else None)
         out_b = _top(preds_b[0], top_k)
         lines.append(t("cls.latency", lang, name="B", ms=f"{ms_b:.1f}"))
         if pb.head_untrained:
             lines.append(t("cls.head_untrained_short", lang, name="B"))
-    code = usage_code(pa.ref.location, text, pair)
+    code = usage_code(pa.ref.location, text, pair, precision=pa.precision)
     return (_top(preds[0], top_k), out_b, "\n\n".join(lines), _model_facts(pa, cached_a, lang),
             code["pipeline"], code["direct"])
 
@@ -107,16 +109,16 @@ def _pick_example(sample, lang):
     return sample[0] or "", sample[1] or ""
 
 
-def _batch_lines(model_a, lines, lang):
-    predictor, _ = get_predictor(_ref(model_a))
+def _batch_lines(model_a, lines, precision, lang):
+    predictor, _ = _predictor(_ref(model_a), precision)
     rows = predict_lines(predictor, lines)
     return [[r["text"], r["label"], r["score"]] for r in rows]
 
 
-def _batch_csv(model_a, file, text_column, lang):
+def _batch_csv(model_a, file, text_column, precision, lang):
     if not file:
         raise StudioError("cls.err_no_file")
-    predictor, _ = get_predictor(_ref(model_a))
+    predictor, _ = _predictor(_ref(model_a), precision)
     result = predict_csv(predictor, file, text_column=(text_column or "").strip() or None)
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items(), key=lambda kv: -kv[1])) or "-"
     summary = t("cls.batch_done", lang, rows=result.rows, predicted=result.predicted, column=result.text_column,
@@ -149,6 +151,8 @@ def build(ctx: AppContext) -> None:
         with gr.Column(scale=1, min_width=140):
             refresh = gr.Button(L("cls.refresh"), size="sm")
             before = gr.Button(L("cls.before"), size="sm")
+    precision = gr.Radio(choices=list(PRECISIONS), value="auto", label=L("cls.precision"),
+                         info=L("cls.precision_info"), elem_id="cls-precision")
     facts = gr.Markdown(elem_id="cls-facts")
     ctx.extras["classify_model"] = model_a  # the Train tab can open a run here by setting this value
     with gr.Tabs():
@@ -189,10 +193,12 @@ def build(ctx: AppContext) -> None:
             push_btn = gr.Button(L("cls.push"), variant="primary", interactive=enabled, elem_id="cls-push")
             push_out = gr.Markdown(elem_id="cls-push-out")
 
-    on(model_a.change, _describe, [model_a, text, pair], [facts, code_pipe, code_direct], ctx, **PRIVATE)
+    for changed in (model_a.change, precision.change):
+        on(changed, _describe, [model_a, precision, text, pair], [facts, code_pipe, code_direct], ctx, **PRIVATE)
     classify_outputs = [label_a, label_b, latency, facts, code_pipe, code_direct]
-    on(go.click, _classify, [model_a, model_b, text, pair, top_k], classify_outputs, ctx, api_name="classify")
-    on(text.submit, _classify, [model_a, model_b, text, pair, top_k], classify_outputs, ctx, **PRIVATE)
+    classify_inputs = [model_a, model_b, text, pair, top_k, precision]
+    on(go.click, _classify, classify_inputs, classify_outputs, ctx, api_name="classify")
+    on(text.submit, _classify, classify_inputs, classify_outputs, ctx, **PRIVATE)
     on(before.click, _before, [model_a], [model_b], ctx, **PRIVATE)
     on(refresh.click, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
@@ -202,7 +208,7 @@ def build(ctx: AppContext) -> None:
     if demo is not None:  # list runs with names in the visitor's language when the page opens
         on(demo.load, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)
-    on(go_lines.click, _batch_lines, [model_a, lines], [lines_out], ctx, api_name="classify_lines")
-    on(go_csv.click, _batch_csv, [model_a, csv_in, text_column], [csv_out, csv_summary], ctx,
+    on(go_lines.click, _batch_lines, [model_a, lines, precision], [lines_out], ctx, api_name="classify_lines")
+    on(go_csv.click, _batch_csv, [model_a, csv_in, text_column, precision], [csv_out, csv_summary], ctx,
        api_name="classify_csv")
     on(push_btn.click, _push, [push_run_dir, repo, private], [push_out], ctx, **PRIVATE)
