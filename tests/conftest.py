@@ -131,3 +131,16 @@ def builtin_model_dir() -> Path:
     from trainer_core.sources import builtin_model_path
 
     return builtin_model_path()
+
+
+@pytest.fixture(scope="module")
+def running_app():
+    """The app served in-process on a free port, once per test module."""
+    import app
+    from ui.i18n import I18N
+
+    demo = app.build_demo(online=False)
+    demo.queue(max_size=app.QUEUE_MAX_SIZE)
+    demo.launch(prevent_thread_lock=True, quiet=True, i18n=I18N, max_file_size=app.MAX_FILE_SIZE)
+    yield demo
+    demo.close()

@@ -8,18 +8,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def running_app():
-    import app
-    from ui.i18n import I18N
-
-    demo = app.build_demo(online=False)
-    demo.queue(max_size=app.QUEUE_MAX_SIZE)
-    demo.launch(prevent_thread_lock=True, quiet=True, i18n=I18N, max_file_size=app.MAX_FILE_SIZE)
-    yield demo
-    demo.close()
-
-
 def test_app_serves_and_answers_through_gradio_client(running_app):
     from gradio_client import Client
 

@@ -7,7 +7,6 @@ import pytest
 
 from tests.fixtures_classify import run_copy, spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_hub import fake_hub  # noqa: F401
-from tests.test_app_smoke import running_app  # noqa: F401 - the served app, launched once per module
 from trainer_core.batch import predict_csv, read_table
 from trainer_core.errors import StudioError
 from trainer_core.inference import Predictor, predict_json

@@ -4,7 +4,6 @@ import pytest
 
 from tests.conftest import shared_file
 from tests.fixtures_dataset import topic_rows, write_rows
-from tests.test_app_smoke import running_app  # noqa: F401 - the in-process app, shared
 from ui import dataset_tab as tab
 from ui.common import friendly
 

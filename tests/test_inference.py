@@ -61,16 +61,18 @@ def test_bf16_stays_close_to_fp32_and_is_cached_apart(spread_bert_dir):
 
 
 def test_auto_precision_follows_the_cpu_and_the_host_setting(spread_bert_dir, monkeypatch):
-    monkeypatch.delenv(inference.PRECISION_ENV, raising=False)
-    monkeypatch.setattr(inference, "native_bf16", lambda: False)
+    from trainer_core import precision
+
+    monkeypatch.delenv(precision.PRECISION_ENV, raising=False)
+    monkeypatch.setattr(precision, "native_bf16", lambda: False)
     assert inference.resolve_precision("auto") == "fp32" and inference.resolve_precision(None) == "fp32"
-    monkeypatch.setattr(inference, "native_bf16", lambda: True)
+    monkeypatch.setattr(precision, "native_bf16", lambda: True)
     assert inference.resolve_precision("auto") == "bf16"
     assert Predictor.load(spread_bert_dir).precision == "bf16"
     assert inference.resolve_precision("FP32") == "fp32"  # an explicit choice wins over the CPU
-    monkeypatch.setenv(inference.PRECISION_ENV, "fp32")  # a host can pin 'auto' to exact numbers
+    monkeypatch.setenv(precision.PRECISION_ENV, "fp32")  # a host can pin 'auto' to exact numbers
     assert inference.resolve_precision("auto") == "fp32" and inference.resolve_precision("bf16") == "bf16"
-    monkeypatch.setenv(inference.PRECISION_ENV, "fp8")
+    monkeypatch.setenv(precision.PRECISION_ENV, "fp8")
     with pytest.raises(StudioError) as info:
         inference.resolve_precision("auto")
     assert info.value.key == "cls.err_precision" and "FTS_INFER_PRECISION=fp8" in str(info.value.params)

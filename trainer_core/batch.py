@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .data import PAIR_CANDIDATES, TEXT_CANDIDATES
 from .errors import StudioError
-from .loaders import _decode, _detect_quoting
+from .loaders import decode_text, detect_quoting
 
 MAX_LINES = int(os.environ.get("FTS_BATCH_MAX_LINES", "1000"))
 MAX_ROWS = int(os.environ.get("FTS_BATCH_MAX_ROWS", "10000"))
@@ -60,12 +60,12 @@ def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
     ext = path.suffix.lower()
     if ext not in TABLE_TYPES:
         raise StudioError("cls.err_batch_type", ext=ext or path.name)
-    text, _ = _decode(path.read_bytes(), path.name)
+    text, _ = decode_text(path.read_bytes(), path.name)
     if not text.strip():
         raise StudioError("err.file_empty", name=path.name)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if ext == ".tsv" or (ext == ".txt" and "\t" in first) else ","
-    quoting = _detect_quoting(text, delimiter)
+    quoting = detect_quoting(text, delimiter)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
     table = [row for row in reader if any(cell.strip() for cell in row)]
     if len(table) < 2:

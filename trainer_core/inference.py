@@ -8,13 +8,9 @@ Loaded predictors are immutable once built (eval mode, no per-user state), so on
 process-wide LRU cache shares them between users; the key includes the files'
 modification times, so retraining into the same folder loads the new weights.
 
-Precision: on a CPU with AMX tiles (Intel Sapphire Rapids and later, what these
-machines and many cloud hosts have) bfloat16 matmuls run ~4x faster than float32, so
-``"auto"`` serves in bf16 there and in fp32 elsewhere. bf16 keeps 8 bits of mantissa:
-probabilities move by about 1e-2 at most and the top label almost never changes
-(bench/bench_inference.py measures both against fp32 in the same run). ``"fp32"`` gives
-exactly the numbers training and evaluation saw. Both paths (pipeline and direct) share
-the one model object, so they always run in the same precision and agree.
+Precision ('auto', 'fp32', 'bf16') is explained in :mod:`trainer_core.precision`. Both paths
+(pipeline and direct) share the one model object, so they always run in the same
+precision and agree.
 """
 from __future__ import annotations
 
@@ -27,44 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StudioError
+from .precision import PRECISIONS, resolve_precision, to_precision  # noqa: F401 - PRECISIONS for the UI
 from .sources import ModelRef, load_classifier, load_tokenizer, resolve_model_ref
 
 CACHE_SIZE = max(1, int(os.environ.get("FTS_PREDICTOR_CACHE", "4")))
 # RoBERTa-style models number positions after the padding index, so two positions are unusable.
 _POSITION_OFFSET_TYPES = {"roberta", "xlm-roberta", "camembert", "data2vec-text", "mpnet", "longformer"}
 _TRAINED_STATUSES = {"completed", "stopped"}
-PRECISIONS = ("auto", "fp32", "bf16")
-PRECISION_ENV = "FTS_INFER_PRECISION"  # a host's default for 'auto' requests (e.g. fp32 on a Space)
-
-
-def native_bf16() -> bool:
-    """True when this CPU has AMX tiles, where bf16 matmuls beat fp32 (measured ~4x here).
-
-    AVX512-BF16 alone is not counted: it has not been measured on these machines, and
-    bf16 emulated without it is slower than fp32.
-    """
-    import torch
-
-    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
-    try:
-        return bool(probe and probe() and torch.backends.mkldnn.is_available())
-    except RuntimeError:
-        return False
-
-
-def resolve_precision(precision: str | None = None) -> str:
-    """'fp32' or 'bf16' for a requested precision (None or 'auto' -> the host's default)."""
-    asked = str(precision or "auto").strip().lower()
-    if asked == "auto":
-        asked = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
-        if asked not in PRECISIONS:
-            raise StudioError("cls.err_precision", found=f"{PRECISION_ENV}={asked}", choices=", ".join(PRECISIONS))
-    if asked not in PRECISIONS:
-        raise StudioError("cls.err_precision", found=asked, choices=", ".join(PRECISIONS))
-    if asked == "auto":
-        return "bf16" if native_bf16() else "fp32"
-    return asked
-
 
 @dataclass(frozen=True)
 class Prediction:
@@ -139,8 +104,7 @@ class Predictor:
         loaded = load_classifier(mref, id2label=id2label)
         model = loaded.model
         model.eval()  # dropout off: the same text always gets the same scores
-        if precision == "bf16":
-            model.to(torch.bfloat16)  # in place: half the memory, and AMX kernels for every matmul
+        to_precision(model, precision)
         run_info = {}
         if mref.kind in ("local", "builtin"):
             run_info = _read_json(Path(mref.location) / "results.json") or {}
@@ -200,27 +164,27 @@ class Predictor:
         return out
 
     def predict(self, texts, pairs=None, batch_size: int = 32) -> list[Prediction]:
-        """Direct path: tokenizer -> model -> softmax, in length-sorted batches (less padding)."""
+        """Direct path: tokenizer -> model -> softmax, in token-length-sorted batches (least padding)."""
         import torch
 
         texts, pairs = self._inputs(texts, pairs)
         if not texts:
             return []
         batch_size = max(1, int(batch_size))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + (len(pairs[i]) if pairs else 0))
+        # A fast tokenizer is one Rust object: concurrent calls from the server's worker
+        # threads can collide ("Already borrowed"), so tokenizing is serialised (0.1 ms a text).
+        # Everything is tokenized in one call, then batched by token count: neighbours in a
+        # batch have (nearly) the same length, so almost no compute goes to padding.
+        with self._lock:
+            enc = self.tokenizer(texts, pairs, truncation=True, max_length=self.max_length)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
         results: list[Prediction | None] = [None] * len(texts)
         activation = _activation(self.model.config)
         for start in range(0, len(order), batch_size):
             chunk = order[start:start + batch_size]
-            batch_texts = [texts[i] for i in chunk]
-            batch_pairs = [pairs[i] for i in chunk] if pairs else None
-            # A fast tokenizer is one Rust object: concurrent calls from the server's worker
-            # threads can collide ("Already borrowed"), so tokenizing is serialised (0.1 ms).
-            with self._lock:
-                enc = self.tokenizer(batch_texts, batch_pairs, truncation=True, max_length=self.max_length,
-                                     padding=len(chunk) > 1, return_tensors="pt")
             with torch.inference_mode():
-                logits = self.model(**enc).logits.float()
+                logits = self.model(**self._collate(enc, chunk)).logits.float()  # softmax in fp32 whatever the weights
             if activation == "softmax":
                 probs = logits.softmax(-1)
             elif activation == "sigmoid":
@@ -230,6 +194,24 @@ class Predictor:
             for i, pred in zip(chunk, self._to_predictions(probs)):
                 results[i] = pred
         return results  # type: ignore[return-value]
+
+    def _collate(self, enc, rows: list[int]) -> dict:
+        """Tensors for some rows of an unpadded encoding, padded to the longest of them."""
+        import torch
+
+        width = max(len(enc["input_ids"][i]) for i in rows)
+        fill = {"input_ids": self.tokenizer.pad_token_id or 0, "token_type_ids": self.tokenizer.pad_token_type_id}
+        left = self.tokenizer.padding_side == "left"
+        batch = {}
+        for key in enc.keys():
+            value = fill.get(key, 0)  # attention_mask and anything else: 0 on padding
+            padded = []
+            for i in rows:
+                row = enc[key][i]
+                pad = [value] * (width - len(row))
+                padded.append(pad + row if left else row + pad)
+            batch[key] = torch.tensor(padded)
+        return batch
 
     def timed_predict(self, texts, pairs=None, batch_size: int = 32) -> tuple[list[Prediction], float]:
         """Predictions and the server-side time they took, in milliseconds."""

@@ -59,7 +59,7 @@ def load_sample(name: str):
 
 # --- local files ----------------------------------------------------------------
 
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
     """Return (text, encoding used). UTF-8 (with or without BOM), then CP949 for Korean CSVs."""
     for encoding in ("utf-8-sig", "cp949"):
         try:
@@ -71,7 +71,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     raise StudioError("err.file_encoding", name=name)
 
 
-def _detect_quoting(text: str, delimiter: str) -> int:
+def detect_quoting(text: str, delimiter: str) -> int:
     """QUOTE_NONE when quotes are bare characters in the text, else QUOTE_MINIMAL.
 
     Honouring quotes is right for a standard CSV (and for KLUE's one quoted title that
@@ -172,7 +172,7 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
         if builder != "parquet":
             raw = path.read_bytes()
             bom = raw.startswith(b"\xef\xbb\xbf")
-            text, encoding = _decode(raw, name)
+            text, encoding = decode_text(raw, name)
             del raw
             if not text.strip():
                 raise StudioError("err.file_empty", name=name)
@@ -182,7 +182,7 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
                 if sum(1 for line in text.splitlines() if line.strip()) < 2:
                     raise StudioError("err.file_empty", name=name)  # a header and no rows
                 delimiter = "\t" if ext == ".tsv" or (ext == ".txt" and "\t" in text.split("\n", 1)[0]) else ","
-                kwargs = {"sep": delimiter, "quoting": _detect_quoting(text, delimiter)}
+                kwargs = {"sep": delimiter, "quoting": detect_quoting(text, delimiter)}
                 if kwargs["quoting"] == csv.QUOTE_NONE:
                     kwargs["quotechar"] = "\0"  # a quote character pandas can never meet
         try:
