@@ -202,7 +202,7 @@ def test_served_app_classifies_and_round_trips_a_csv(running_app, tiny_run_dir, 
 
 
 def test_on_a_shared_space_only_this_sessions_runs_and_the_runs_folder_are_reachable(tiny_run_dir, spread_bert_dir,
-                                                                                      monkeypatch):
+                                                                                      tiny_bert_dir, monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tiny_run_dir.parent))
     monkeypatch.setenv("SPACE_ID", "owner/studio")
     assert [v for _, v in model_choices(None, "en")] == ["default"]  # other visitors' runs are not listed
@@ -213,6 +213,12 @@ def test_on_a_shared_space_only_this_sessions_runs_and_the_runs_folder_are_reach
         tab._classify(str(spread_bert_dir), "", "fine", "", 2, "auto", "en")  # any other server folder does not
     # The model-reference rule (sources) or the tab's own check: one clear answer either way.
     assert info.value.key in ("cls.err_path_on_space", "err.model_local_disabled")
+    # The app's own fts-* temp folders load elsewhere (the Tokenizer tab), but Classify takes runs only.
+    with pytest.raises(StudioError) as info:
+        tab._classify(str(tiny_bert_dir), "", "fine", "", 2, "auto", "en")
+    assert info.value.key == "cls.err_path_on_space" and str(tiny_bert_dir) in str(info.value)
+    monkeypatch.setenv("FTS_ALLOW_LOCAL_MODELS", "1")  # a private Space may open any folder, as elsewhere
+    assert tab._classify(str(tiny_bert_dir), "", "fine", "", 2, "auto", "en")[0]
     with pytest.raises(StudioError):
         tab._push(str(spread_bert_dir), "x", True, gr.OAuthToken(token="hf_v", scope="", expires_at=2**31), "en")
 

@@ -80,19 +80,12 @@ def check_model_ref(ref: str) -> str:
     On a Space any visitor could otherwise load (or push) whatever folder on the server
     they can name; runs, the built-in model and Hub ids are what the tab is for.
     """
-    from .space import on_space
-    from .sources import resolve_model_ref
+    from .sources import local_paths_allowed, resolve_model_ref
 
     ref = str(ref or "").strip() or DEFAULT
-    if not on_space():
-        return ref
     mref = resolve_model_ref(ref)
-    if mref.kind == "local":
-        from .runs import runs_root
-
-        root = runs_root().resolve()
-        if root not in Path(mref.location).resolve().parents:
-            raise StudioError("cls.err_path_on_space", path=ref)
+    if mref.kind == "local" and not local_paths_allowed(Path(mref.location), runs_only=True):
+        raise StudioError("cls.err_path_on_space", path=ref)
     return ref
 
 

@@ -90,12 +90,13 @@ class ModelRef:
         return self.kind == "hub"
 
 
-def local_paths_allowed(path: Path) -> bool:
+def local_paths_allowed(path: Path, runs_only: bool = False) -> bool:
     """Any folder locally; on a shared Space only this app's runs and its own temporary folders.
 
     Other visitors' uploads also sit in the temporary folder (Gradio's cache), so only the
-    ``fts-*`` folders this app creates there are allowed. ``FTS_ALLOW_LOCAL_MODELS=1`` lifts
-    the restriction for a private Space.
+    ``fts-*`` folders this app creates there are allowed; ``runs_only`` (what the Classify
+    tab asks for) drops those too. ``FTS_ALLOW_LOCAL_MODELS=1`` lifts the restriction for a
+    private Space.
     """
     if not on_shared_space():
         return True
@@ -109,7 +110,7 @@ def local_paths_allowed(path: Path) -> bool:
         return False
     if resolved.is_relative_to(runs) and resolved != runs:
         return True
-    if resolved.is_relative_to(tmp) and resolved != tmp:
+    if not runs_only and resolved.is_relative_to(tmp) and resolved != tmp:
         return resolved.relative_to(tmp).parts[0].startswith("fts-")
     return False
 
