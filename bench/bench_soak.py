@@ -94,7 +94,7 @@ SERVER_MS = re.compile(r"Model A: ([0-9.]+) ms on the server")
 def _classify(client, model: str, text: str) -> tuple[float, float]:
     """(round-trip ms as the client sees it, the model's own ms as the server reports it)."""
     start = time.perf_counter()
-    label, _b, latency, *_ = client.predict(model, "", text, "", 3, "en", api_name="/classify")
+    label, _b, latency, *_ = client.predict(model, "", text, "", 3, "auto", "en", api_name="/classify")
     elapsed = (time.perf_counter() - start) * 1000
     found = SERVER_MS.search(str(latency))
     if not isinstance(label, dict) or "label" not in label or not found:
@@ -169,7 +169,7 @@ def main(argv=None) -> dict:
         result = soak(url, proc.pid, args.requests, args.clients, args.model)
         rss_after = rss_mb(proc.pid)
         alive = proc.poll() is None
-        after_ok = alive and isinstance(quiet.predict(args.model, "", "still here?", "", 3, "en",
+        after_ok = alive and isinstance(quiet.predict(args.model, "", "still here?", "", 3, "auto", "en",
                                                       api_name="/classify")[0], dict)
     finally:
         proc.terminate()

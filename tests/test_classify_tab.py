@@ -234,3 +234,16 @@ def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypat
 def test_describing_a_model_before_any_text_is_typed(tiny_run_dir):
     facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, None, "en")
     assert "..." in code_pipe and facts
+
+
+def test_precision_choice_reaches_the_facts_and_the_code(tiny_run_dir):
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "fp32", "a film", "", "en")
+    assert "served in fp32" in facts and "bfloat16" not in code_pipe + code_direct
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "bf16", "a film", "", "ko")
+    assert "bf16(으)로 추론" in facts and "dtype=torch.bfloat16" in code_pipe and "dtype=torch.bfloat16" in code_direct
+    exact = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 2, "fp32", "en")[0]
+    assert exact == pytest.approx(predict_json(str(tiny_run_dir), "a wonderful film", precision="fp32")["scores"],
+                                  abs=1e-9)
+    with pytest.raises(gr.Error) as info:
+        friendly(tab._classify)(str(tiny_run_dir), "", "a film", "", 2, "fp16", "ko")
+    assert "알 수 없는 정밀도 'fp16'" in info.value.message

@@ -57,6 +57,13 @@ def test_train_predict_and_export_in_process(tiny_bert_dir, tmp_path, capsys):
     prediction = json.loads(line)
     assert prediction["label"] in ("neg", "pos") and set(prediction["scores"]) == {"neg", "pos"}
     assert prediction["score"] == pytest.approx(max(prediction["scores"].values()))
+    for precision in ("fp32", "bf16"):  # the flag reaches the predictor: the same numbers as predict_json
+        assert main(["predict", "--model", str(out), "--text", "A moving and beautiful film.",
+                     "--precision", precision]) == 0
+        from trainer_core.inference import predict_json
+
+        expected = predict_json(str(out), "A moving and beautiful film.", precision=precision)
+        assert json.loads(capsys.readouterr().out.strip()) == expected
 
     script = tmp_path / "train_again.py"
     assert main(["export-script", "--config", str(out / "config.yaml"), "--backend", "trainer",
