@@ -97,8 +97,6 @@ class Predictor:
 
     @classmethod
     def _build(cls, mref: ModelRef, id2label: dict | None, precision: str = "fp32") -> "Predictor":
-        import torch
-
         start = time.perf_counter()
         tokenizer = load_tokenizer(mref)
         loaded = load_classifier(mref, id2label=id2label)
