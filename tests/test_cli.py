@@ -8,6 +8,7 @@ from tests.conftest import ROOT
 from tests.fixtures_engine import write_topic_tsv
 from trainer_core.cli import build_parser, config_from_args, main
 from trainer_core.config import TrainConfig, form_fields
+from trainer_core.inference import predict_json
 
 
 def test_every_config_flag_reaches_the_config():
@@ -60,8 +61,6 @@ def test_train_predict_and_export_in_process(tiny_bert_dir, tmp_path, capsys):
     for precision in ("fp32", "bf16"):  # the flag reaches the predictor: the same numbers as predict_json
         assert main(["predict", "--model", str(out), "--text", "A moving and beautiful film.",
                      "--precision", precision]) == 0
-        from trainer_core.inference import predict_json
-
         expected = predict_json(str(out), "A moving and beautiful film.", precision=precision)
         assert json.loads(capsys.readouterr().out.strip()) == expected
 

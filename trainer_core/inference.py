@@ -24,12 +24,14 @@ from pathlib import Path
 
 from .errors import StudioError
 from .precision import PRECISIONS, resolve_precision, to_precision  # noqa: F401 - PRECISIONS for the UI
+from .prepare import make_collator
 from .sources import ModelRef, load_classifier, load_tokenizer, resolve_model_ref
 
 CACHE_SIZE = max(1, int(os.environ.get("FTS_PREDICTOR_CACHE", "4")))
 # RoBERTa-style models number positions after the padding index, so two positions are unusable.
 _POSITION_OFFSET_TYPES = {"roberta", "xlm-roberta", "camembert", "data2vec-text", "mpnet", "longformer"}
 _TRAINED_STATUSES = {"completed", "stopped"}
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -177,12 +179,14 @@ class Predictor:
             enc = self.tokenizer(texts, pairs, truncation=True, max_length=self.max_length)
         lengths = [len(ids) for ids in enc["input_ids"]]
         order = sorted(range(len(texts)), key=lengths.__getitem__)
+        collate = make_collator(self.tokenizer)  # training's own batch builder: pads to the longest row
         results: list[Prediction | None] = [None] * len(texts)
         activation = _activation(self.model.config)
         for start in range(0, len(order), batch_size):
             chunk = order[start:start + batch_size]
+            batch = collate([{key: enc[key][i] for key in enc.keys()} for i in chunk])
             with torch.inference_mode():
-                logits = self.model(**self._collate(enc, chunk)).logits.float()  # softmax in fp32 whatever the weights
+                logits = self.model(**batch).logits.float()  # softmax in fp32 whatever the weights
             if activation == "softmax":
                 probs = logits.softmax(-1)
             elif activation == "sigmoid":
@@ -192,24 +196,6 @@ class Predictor:
             for i, pred in zip(chunk, self._to_predictions(probs)):
                 results[i] = pred
         return results  # type: ignore[return-value]
-
-    def _collate(self, enc, rows: list[int]) -> dict:
-        """Tensors for some rows of an unpadded encoding, padded to the longest of them."""
-        import torch
-
-        width = max(len(enc["input_ids"][i]) for i in rows)
-        fill = {"input_ids": self.tokenizer.pad_token_id or 0, "token_type_ids": self.tokenizer.pad_token_type_id}
-        left = self.tokenizer.padding_side == "left"
-        batch = {}
-        for key in enc.keys():
-            value = fill.get(key, 0)  # attention_mask and anything else: 0 on padding
-            padded = []
-            for i in rows:
-                row = enc[key][i]
-                pad = [value] * (width - len(row))
-                padded.append(pad + row if left else row + pad)
-            batch[key] = torch.tensor(padded)
-        return batch
 
     def timed_predict(self, texts, pairs=None, batch_size: int = 32) -> tuple[list[Prediction], float]:
         """Predictions and the server-side time they took, in milliseconds."""

@@ -34,13 +34,12 @@ def native_bf16() -> bool:
 
 def resolve_precision(precision: str | None = None) -> str:
     """'fp32' or 'bf16' for a requested precision (None or 'auto' -> the host's default)."""
-    asked = str(precision or "auto").strip().lower()
+    asked = found = str(precision or "auto").strip().lower()
     if asked == "auto":
         asked = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
-        if asked not in PRECISIONS:
-            raise StudioError("cls.err_precision", found=f"{PRECISION_ENV}={asked}", choices=", ".join(PRECISIONS))
+        found = f"{PRECISION_ENV}={asked}"  # the error names the setting the bad value came from
     if asked not in PRECISIONS:
-        raise StudioError("cls.err_precision", found=asked, choices=", ".join(PRECISIONS))
+        raise StudioError("cls.err_precision", found=found, choices=", ".join(PRECISIONS))
     if asked == "auto":
         return "bf16" if native_bf16() else "fp32"
     return asked
@@ -81,29 +80,23 @@ def pack_linears(model) -> int:
 
     if not native_bf16():
         return 0
-    try:
-        packed_cls = _packed_linear_class()
-    except Exception:  # noqa: BLE001 - an older or newer torch without these ops: stay plain
-        return 0
+    packed_cls = _packed_linear_class()
+    linears = [(parent, name, child) for parent in model.modules() for name, child in parent.named_children()
+               if type(child) is torch.nn.Linear and child.weight.dtype == torch.bfloat16]
     swaps = []
-    for parent in model.modules():
-        for name, child in parent.named_children():
-            if type(child) is torch.nn.Linear and child.weight.dtype == torch.bfloat16:
-                swaps.append((parent, name, child))
-    replaced = []
     try:
         with torch.inference_mode():
-            for parent, name, child in swaps:
-                packed = packed_cls(child)
+            for parent, name, child in linears:
+                packed = packed_cls(child)  # a torch without these ops fails here: stay plain
                 probe = torch.randn(2, 3, child.in_features, dtype=torch.bfloat16)
                 if not torch.equal(packed(probe), child(probe)):
-                    raise RuntimeError("packed linear differs")
-                replaced.append((parent, name, child, packed))
+                    return 0
+                swaps.append((parent, name, packed))
     except Exception:  # noqa: BLE001 - fall back to the plain bf16 model, which is correct
         return 0
-    for parent, name, _child, packed in replaced:
+    for parent, name, packed in swaps:  # only once every layer passed: all packed or none
         setattr(parent, name, packed)
-    return len(replaced)
+    return len(swaps)
 
 
 def to_precision(model, precision: str):
