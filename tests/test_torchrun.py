@@ -1,4 +1,4 @@
-"""The exported Trainer script runs unchanged on two CPU processes (DDP over gloo) and matches one process.
+"""The exported Trainer script and the CLI run on two CPU processes (DDP over gloo) and match one process.
 
 Two processes each take ``batch_size`` rows per step, so with the same ``max_steps`` they see
 twice the rows: their evaluation metrics are compared (both runs learn this separable task),
@@ -6,12 +6,20 @@ never the logged training loss, which the Trainer reports summed over processes.
 """
 from __future__ import annotations
 
+import json
+import runpy
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from tests.fixtures_export import PYTHON, run_script, sentiment_rows, write_table
+from tests.fixtures_export import PYTHON, run_script, script_env, sentiment_rows, write_table
 from trainer_core.config import TrainConfig
 from trainer_core.engine import run_training
 from trainer_core.export import write_script
+from trainer_core.runtime import finish_distributed
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LAUNCHERS = {
     # --standalone: a private rendezvous on a free localhost port, so parallel runs never collide.
@@ -51,3 +59,46 @@ def test_two_processes_match_one(launcher, one_process, tmp_path):
 
     saved = AutoModelForSequenceClassification.from_pretrained(tmp_path / "script-out")
     assert saved.config.id2label == {0: "neg", 1: "pos"}
+
+
+def test_cli_on_two_processes_writes_one_run(one_process, tmp_path):
+    config, single = one_process
+    out = tmp_path / "cli-run"
+    args = [PYTHON, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "trainer_core", "train",
+            "--model", config.model, "--train-file", config.train_file, "--eval-rows", "80", "--max-steps", "40",
+            "--batch-size", "16", "--learning-rate", "1e-2", "--seed", "3", "--output-dir", str(out)]
+    env = {**script_env(tmp_path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert len(reports) == 1 and reports[0]["run_dir"] == str(out)  # only the first process reports
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["world_size"] == 2 and results["global_step"] == 40
+    assert results["num_eval_rows"] == single["num_eval_rows"] == 80
+    assert abs(results["eval_accuracy"] - single["eval_accuracy"]) <= 0.05, (results, single)
+
+
+def _one_process_group(tmp_path):
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'rendezvous'}", rank=0, world_size=1)
+    assert dist.is_initialized()
+
+
+@pytest.mark.parametrize("where", ["engine", "exported script"])
+def test_finish_distributed_closes_the_process_group(where, one_process, tmp_path):
+    # Exiting with a gloo group still open can abort the process (a fresh-clone CI run lost rank 1 that way).
+    import torch.distributed as dist
+
+    if where == "engine":
+        finish = finish_distributed
+    else:
+        finish = runpy.run_path(str(write_script(one_process[0], tmp_path / "train.py")), run_name="x")["finish_distributed"]
+    finish()  # no group: nothing to do, no error
+    _one_process_group(tmp_path)
+    try:
+        finish()
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()

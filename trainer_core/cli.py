@@ -115,6 +115,7 @@ def _quiet_libraries() -> None:
 
 def cmd_train(args) -> int:
     from .engine import run_training
+    from .runtime import finish_distributed
 
     config = config_from_args(args)
     _quiet_libraries()
@@ -132,6 +133,8 @@ def cmd_train(args) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+    if result.status == "completed":
+        finish_distributed()
     if result.status == "failed":
         print(f"error: {result.error}", file=sys.stderr)
         return EXIT_FAILED if result.error is not None and result.error.key == "err.train_failed" else EXIT_BAD_INPUT

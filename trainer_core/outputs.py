@@ -49,7 +49,7 @@ def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: fl
     from .runs import owner_tag
     from .metrics import argmax, compute_metrics
     from .prepare import padding_stats
-    from .runtime import param_counts
+    from .runtime import param_counts, world
 
     run_dir, config = ctx.run_dir, ctx.config
     preds = argmax(output.eval_logits)
@@ -91,6 +91,7 @@ def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: fl
                                  config.group_by_length, config.seed),
         "device": ctx.device.type,
         "threads": torch.get_num_threads(),
+        "world_size": world()[1],  # processes under torchrun; rows per step = batch_size x this
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                      "python": platform.python_version()},
         "mapping": prepared.mapping.to_dict(),

@@ -32,6 +32,20 @@ def world() -> tuple[int, int, int]:
     return env("RANK", 0), size, env("LOCAL_WORLD_SIZE", size)
 
 
+def finish_distributed() -> None:
+    """Under torchrun: wait for every process, then close the process group (no-op alone).
+
+    A process leaving with its gloo group open can abort at interpreter teardown ("terminate called
+    without an active exception", pytorch/pytorch#190489). Only after a successful run: after a
+    failure the other processes may never reach the barrier.
+    """
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def pick_device():
     """CUDA or MPS when present, else the CPU with every core (shared out among torchrun processes)."""
     import torch
