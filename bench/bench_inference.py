@@ -2,7 +2,7 @@
 
 Per request: ``Predictor.predict([headline])`` — what the Classify tab's handler runs
 for one text — p50/p95 over many calls (goal: p50 <= 8 ms). The served predictor is the
-app's default, precision 'auto' (bf16 on a CPU with AMX tiles, fp32 elsewhere). Baselines
+app's default, precision 'auto' (bf16 on a CPU with AMX or AVX512-BF16, fp32 elsewhere). Baselines
 measured in the same run, round-robin: the fp32 predictor, the bare fp32 direct call
 (tokenizer + forward + softmax, no wrapper) and the transformers ``pipeline`` call.
 Batched throughput: texts/s over 512 texts with batch 32 and 64 (goal >= 600 texts/s on
@@ -18,7 +18,8 @@ Texts: KLUE YNAT headlines read through the project's loader when ../shared/data
 present (else the bundled Korean sample), and English MRPC sentences (else the bundled
 English sample). Note that MiniLM's English vocabulary turns Hangul into jamo, so a
 Korean headline is far more tokens than an English one of the same length.
-Writes bench/results/inference.json.
+Writes bench/results/inference-<isa>.json, one file per kind of CPU (amx, avx512_bf16, fp32):
+the figures differ by 2-4x between them, and both kinds run this project.
 
     python bench/bench_inference.py [--requests 300] [--texts 512] [--fidelity-run DIR ...]
 """
@@ -108,6 +109,14 @@ def _matmul_peak_gflops(dtype_name: str = "float32") -> float:
     return round(best, 1)
 
 
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
 def _twin_in(predictor, precision: str):
     """The same weights (and the same random head, for the built-in model) in another precision."""
     import copy
@@ -165,7 +174,7 @@ def main() -> None:
     import torch
 
     from trainer_core.inference import Predictor
-    from trainer_core.precision import native_bf16, resolve_precision
+    from trainer_core.precision import bf16_isa, resolve_precision
 
     exact = Predictor.load("default", precision="fp32")
     # What the app serves (precision 'auto'), built from the same weights so the untrained
@@ -181,7 +190,8 @@ def main() -> None:
             return model(**enc).logits.softmax(-1)
 
     peaks = {"float32": _matmul_peak_gflops("float32"), "bfloat16": _matmul_peak_gflops("bfloat16")}
-    print(f"served in {served.precision} (AMX: {native_bf16()}); matmul peak now: {peaks} GFLOP/s")
+    print(f"{_cpu_name()}: served in {served.precision} (bf16 instructions: {bf16_isa()}); "
+          f"matmul peak now: {peaks} GFLOP/s")
     dense_params = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
     results = {}
     for kind in ("ko", "en"):
@@ -237,7 +247,7 @@ def main() -> None:
         "goals": {"p50_ms_one_headline": GOAL_P50_MS, "texts_per_s_batched": GOAL_TEXTS_PER_S},
         "served_precision": served.precision,
         "requests": args.requests,
-        "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "amx": native_bf16(),
+        "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "cpu": _cpu_name(), "bf16_isa": bf16_isa(),
                     "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "python": platform.python_version(),
                     "torch": torch.__version__, "load_average_1min_at_start": load_at_start,
                     "load_average_1min_at_end": round(os.getloadavg()[0], 2)},
@@ -245,7 +255,7 @@ def main() -> None:
         "results": results,
         "fidelity_on_trained_runs": trained,
     }
-    dest = ROOT / "bench" / "results" / "inference.json"
+    dest = ROOT / "bench" / "results" / f"inference-{bf16_isa() or 'fp32'}.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {dest}")

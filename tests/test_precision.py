@@ -1,4 +1,4 @@
-"""bf16 serving: the AMX weight packing is exact, and it steps aside whenever it cannot be."""
+"""bf16 serving: the oneDNN weight packing is exact, and it steps aside whenever it cannot be."""
 import copy
 
 import pytest
@@ -24,7 +24,7 @@ def test_packed_bf16_model_gives_exactly_the_plain_bf16_numbers(spread_bert_dir)
     plain, packed = _bf16_copy(exact), _bf16_copy(exact)
     count = precision.pack_linears(packed)
     if not precision.native_bf16():
-        assert count == 0 and len(_linears(packed)) == len(_linears(plain))  # no AMX: nothing is touched
+        assert count == 0 and len(_linears(packed)) == len(_linears(plain))  # no bf16 instructions: nothing is touched
         return
     assert count == len(_linears(plain)) > 0 and _linears(packed) == []
     # Parameters stay parameters: counts and state_dict keys are those of the plain model.
@@ -54,7 +54,7 @@ def test_packing_steps_aside_when_the_packed_layer_disagrees(spread_bert_dir, mo
     assert _linears(model) == before  # every layer is still the original one
 
 
-def test_packing_leaves_fp32_models_and_cpus_without_amx_alone(spread_bert_dir, monkeypatch):
+def test_packing_leaves_fp32_models_and_cpus_without_bf16_alone(spread_bert_dir, monkeypatch):
     exact = Predictor.load(spread_bert_dir, precision="fp32")
     fp32 = copy.deepcopy(exact.model)
     assert precision.pack_linears(fp32) == 0 and len(_linears(fp32)) == len(_linears(exact.model))

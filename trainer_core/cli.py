@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--text", required=True)
     predict.add_argument("--text-pair", default=None, help="the second text, for sentence-pair models")
     predict.add_argument("--precision", choices=PRECISIONS, default="auto",
-                         help="auto = bf16 on a CPU with AMX (about 3x faster, scores within ~0.01), fp32 elsewhere; "
+                         help="auto = bf16 on a CPU with AMX or AVX512-BF16 (2-4x faster, scores within ~0.01), fp32 elsewhere; "
                               "fp32 = exactly the numbers of training and evaluation")
     predict.set_defaults(func=cmd_predict)
     export = sub.add_parser("export-script", help="a standalone Python script that reproduces a run")

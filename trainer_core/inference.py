@@ -303,7 +303,7 @@ def usage_code(model: str, text: str = "...", text_pair: str | None = None, prec
         tok_args = f"{arg}, {pair}"
     model_arg = json.dumps(model, ensure_ascii=False)
     bf16 = precision == "bf16"
-    # bf16 only where the app served in bf16: the same numbers as the tab, on a CPU with AMX.
+    # bf16 only where the app served in bf16: the same numbers as the tab, on a CPU with AMX or AVX512-BF16.
     dtype_arg = ", dtype=torch.bfloat16" if bf16 else ""
     pipeline_code = (
         ("import torch\n" if bf16 else "")

@@ -1,10 +1,11 @@
 """Which number format the Classify predictor holds its weights in, and making bf16 fast on CPU.
 
-On a CPU with AMX tiles (Intel Sapphire Rapids and later: these machines and many cloud
-hosts) bfloat16 matmuls run about 4x faster than float32 (bench/bench_inference.py
-measures 1,440 vs 366 GFLOP/s here), so ``"auto"`` serves in bf16 there and in fp32
-elsewhere. bf16 keeps 8 bits of mantissa: on trained MiniLM runs probabilities moved by
-at most 0.006 and the top label agreed on 99-100% of texts (the bench records both).
+On a CPU with bf16 matmul instructions, bfloat16 matmuls run 2-4x faster than float32,
+so ``"auto"`` serves in bf16 there and in fp32 elsewhere. Measured by
+bench/bench_inference.py (1024x1024 matmul, 2 cores): AMX tiles (Intel Sapphire Rapids
+and later) 1,418 vs 363 GFLOP/s; AVX512-BF16 without AMX (AMD EPYC Zen 4) 428 vs 184.
+bf16 keeps 8 bits of mantissa: on trained MiniLM runs probabilities moved by at most
+0.006 and the top label agreed on 99-100% of texts (the bench records both).
 ``"fp32"`` gives exactly the numbers that training and evaluation saw.
 """
 from __future__ import annotations
@@ -17,19 +18,33 @@ PRECISIONS = ("auto", "fp32", "bf16")
 PRECISION_ENV = "FTS_INFER_PRECISION"  # a host's default for 'auto' requests (e.g. fp32 on a Space)
 
 
-def native_bf16() -> bool:
-    """True when this CPU has AMX tiles, where bf16 matmuls beat fp32 (measured ~4x here).
+def bf16_isa() -> str | None:
+    """The instructions that make bf16 matmuls fast on this CPU: 'amx', 'avx512_bf16' or None.
 
-    AVX512-BF16 alone is not counted: it has not been measured on these machines, and
-    bf16 emulated without it is slower than fp32.
+    Without either, bf16 is emulated and slower than fp32. oneDNN (behind torch's bf16
+    matmuls and the packed linears below) is needed too.
     """
     import torch
 
-    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
-    try:
-        return bool(probe and probe() and torch.backends.mkldnn.is_available())
-    except RuntimeError:
-        return False
+    def has(probe_name: str) -> bool:
+        probe = getattr(torch.cpu, probe_name, None)
+        try:
+            return bool(probe and probe())
+        except RuntimeError:
+            return False
+
+    if not torch.backends.mkldnn.is_available():
+        return None
+    if has("_is_amx_tile_supported"):
+        return "amx"
+    if has("_is_avx512_bf16_supported"):
+        return "avx512_bf16"
+    return None
+
+
+def native_bf16() -> bool:
+    """True when bf16 matmuls beat fp32 on this CPU (AMX ~4x, AVX512-BF16 ~2x, measured here)."""
+    return bf16_isa() is not None
 
 
 def resolve_precision(precision: str | None = None) -> str:
@@ -49,10 +64,11 @@ def _packed_linear_class():
     import torch
 
     class PackedLinear(torch.nn.Module):
-        """A bf16 ``nn.Linear`` whose weight is reordered once into oneDNN's AMX layout.
+        """A bf16 ``nn.Linear`` whose weight is reordered once into oneDNN's blocked layout.
 
         A plain bf16 linear reorders its weight on every call; for one short text that
-        reorder is about half the layer's time (95 -> 50 us for MiniLM's 384x1536 layer).
+        reorder is a large part of the layer's time (MiniLM's 384x1536 layer, 25 tokens:
+        95 -> 50 us with AMX, 114 -> 86 us with AVX512-BF16).
         The original weight stays a parameter, so counts and ``state_dict`` are unchanged.
         """
 
@@ -104,6 +120,6 @@ def to_precision(model, precision: str):
     import torch
 
     if precision == "bf16":
-        model.to(torch.bfloat16)  # half the memory, and AMX kernels for every matmul
-        pack_linears(model)  # weights laid out for AMX once, not on every call
+        model.to(torch.bfloat16)  # half the memory, and bf16 kernels (AMX or AVX512-BF16) for every matmul
+        pack_linears(model)  # weights laid out for those kernels once, not on every call
     return model

@@ -33,15 +33,20 @@ def world() -> tuple[int, int, int]:
 
 
 def finish_distributed() -> None:
-    """Under torchrun: wait for every process, then close the process group (no-op alone).
+    """Under torchrun: let go of the process group together, then close it (no-op alone).
 
-    A process leaving with its gloo group open can abort at interpreter teardown ("terminate called
-    without an active exception", pytorch/pytorch#190489). Only after a successful run: after a
-    failure the other processes may never reach the barrier.
+    A process leaving with its gloo group open can abort at interpreter teardown ("terminate
+    called without an active exception", pytorch/pytorch#190489), and freeing DDP's reducer
+    (which holds the group) after closing it can hang in gloo's thread join. So: collect what
+    still holds the group (the finished Trainer), wait for every process, close. Only after a
+    successful run: after a failure the other processes may never reach the barrier.
     """
+    import gc
+
     import torch.distributed as dist
 
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.barrier()
         dist.destroy_process_group()
 

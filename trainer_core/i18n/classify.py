@@ -36,8 +36,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls.latency": {"en": "Model {name}: {ms} ms on the server", "ko": "모델 {name}: 서버에서 {ms} ms"},
     "cls.precision": {"en": "Precision", "ko": "정밀도"},
     "cls.precision_info": {
-        "en": "auto = bf16 on a CPU with AMX (about 3x faster, scores move by ~0.01 at most), fp32 elsewhere. fp32 = exactly the numbers training and evaluation saw.",
-        "ko": "auto = AMX가 있는 CPU에서는 bf16(약 3배 빠르고 점수 차이는 최대 약 0.01), 그 밖에는 fp32. fp32 = 학습·평가 때와 똑같은 숫자.",
+        "en": "auto = bf16 on a CPU with AMX or AVX512-BF16 (2-4x faster, scores move by ~0.01 at most), fp32 elsewhere. fp32 = exactly the numbers training and evaluation saw.",
+        "ko": "auto = AMX 또는 AVX512-BF16이 있는 CPU에서는 bf16(2~4배 빠르고 점수 차이는 최대 약 0.01), 그 밖에는 fp32. fp32 = 학습·평가 때와 똑같은 숫자.",
     },
     "cls.precision_used": {"en": "served in {precision}", "ko": "{precision}(으)로 추론"},
     "cls.err_precision": {
