@@ -17,21 +17,14 @@ Writes bench/results/dataset.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # as app.py sets it
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-YNAT = ROOT.parent / "shared" / "data" / "ynat" / "ynat_train.tsv"
+from _common import ROOT, SHARED, write_json  # noqa: E402  first: the offline environment
+YNAT = SHARED / "ynat" / "ynat_train.tsv"
 
 GOAL_DESCRIBE_S = 2.0
 GOAL_TOKENS_S = 5.0
@@ -140,9 +133,7 @@ def main() -> None:
                     "baseline_train_test_split_s": round(base_s, 3), "speedup_vs_baseline": round(base_s / prep_s, 1),
                     "identical_to_datasets_calls": same_as_code, "identical_across_runs": same_runs},
     }
-    out = ROOT / "bench" / "results" / "dataset.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    out = write_json(ROOT / "bench" / "results" / "dataset.json", result)
     print(f"wrote {out.relative_to(ROOT)}")
 
 

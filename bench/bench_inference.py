@@ -26,23 +26,15 @@ the figures differ by 2-4x between them, and both kinds run this project.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# As in app.py: idle OpenMP threads sleep instead of spinning. With spinning threads any
-# other busy process on the 2 cores made every call ~30x slower (measured: 450 ms vs 13 ms).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared" / "data"
+from _common import ROOT, SHARED, passive_omp, write_json  # noqa: E402  first: the offline environment
+
+passive_omp()  # before torch loads
 
 GOAL_P50_MS = 8.0
 GOAL_TEXTS_PER_S = 600.0
@@ -255,9 +247,7 @@ def main() -> None:
         "results": results,
         "fidelity_on_trained_runs": trained,
     }
-    dest = ROOT / "bench" / "results" / f"inference-{bf16_isa() or 'fp32'}.json"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    dest = write_json(ROOT / "bench" / "results" / f"inference-{bf16_isa() or 'fp32'}.json", out)
     print(f"wrote {dest}")
 
 

@@ -22,19 +22,14 @@ import argparse
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as app.py and the tests: no spinning on shared cores
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-YNAT = ROOT.parent / "shared" / "data" / "ynat" / "ynat_train.tsv"
+from _common import ROOT, SHARED, passive_omp, write_json  # noqa: E402  first: the offline environment
+
+passive_omp()  # before torch loads
+YNAT = SHARED / "ynat" / "ynat_train.tsv"
 
 # Per model choice: the reference, and the learning rate its kind needs (fine-tuning a
 # pretrained body vs training random weights); everything else is TrainConfig's default.
@@ -110,7 +105,7 @@ def main() -> None:
         "load_average_1m": round(os.getloadavg()[0], 2),
         "torch": torch.__version__, "transformers": transformers.__version__, "python": platform.python_version(),
     }
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(out, report)
     summary = ", ".join(f"{k} {v['eval_accuracy']:.1%}" for k, v in report["results"].items())
     print(f"{summary} (majority class {majority:.1%}) -> {out}")
 

@@ -30,8 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, write_json  # noqa: E402  first: the offline environment
 BASELINE_REQUESTS = 20
 
 
@@ -202,9 +201,7 @@ def main(argv=None) -> dict:
         "rss_series_mb": sorted(series),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    out = write_json(Path(args.out), report)
     print(f"{report['completed']}/{args.requests} requests from {args.clients} clients, {report['errors']} errors; "
           f"p50 {report['p50_ms']} ms ({report['p50_vs_baseline']}x a quiet app's {report['baseline_p50_ms']} ms), "
           f"p95 {report['p95_ms']} ms ({report['p95_vs_baseline']}x); model time on the server p50 "

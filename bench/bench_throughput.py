@@ -24,23 +24,15 @@ bench/results/throughput.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# As in app.py and the tests: spinning OpenMP threads make torch many times slower whenever
-# another process shares the two cores (measured here: 0.9 s vs 3-7 s per MiniLM step).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-YNAT = ROOT.parent / "shared" / "data" / "ynat" / "ynat_train.tsv"
+from _common import ROOT, SHARED, passive_omp, write_json  # noqa: E402  first: the offline environment
+
+passive_omp()  # before torch loads
+YNAT = SHARED / "ynat" / "ynat_train.tsv"
 GOAL_SPEEDUP = 45.0
 GOAL_PEAK_SHARE = 0.5
 BATCH_SIZE = 16
@@ -206,8 +198,7 @@ def main() -> None:
         "torch": torch.__version__, "transformers": transformers.__version__, "python": platform.python_version(),
         "cpu": platform.processor() or platform.machine(),
     }
-    out = ROOT / "bench" / "results" / "throughput.json"
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    out = write_json(ROOT / "bench" / "results" / "throughput.json", results)
     print(f"speedup {speedup:.1f}x (by CPU time {cpu_speedup:.1f}x; goal {GOAL_SPEEDUP:.0f}x); default at "
           f"{default['peak_share']:.1%} of the {peak['wall']:.0f} GFLOP/s matmul peak (by CPU time "
           f"{default['cpu_peak_share']:.1%}; goal {GOAL_PEAK_SHARE:.0%}) -> {out}")

@@ -12,20 +12,12 @@ English one. Writes bench/results/tokenizer.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, write_json  # noqa: E402  first: the offline environment
 
 CHARS = 2000
 GOAL_MS = 50.0
@@ -105,9 +97,7 @@ def main() -> None:
                     "load_average_1min": round(os.getloadavg()[0], 2)},  # other work on the box skews timings
         "results": results,
     }
-    out_path = ROOT / "bench" / "results" / "tokenizer.json"
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    out_path = write_json(ROOT / "bench" / "results" / "tokenizer.json", report)
     print(f"wrote {out_path.relative_to(ROOT)}")
 
 

@@ -14,19 +14,12 @@ Writes bench/results/train_estimate.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, write_json  # noqa: E402  first: the offline environment
 
 PRESETS = ("quick_demo", "glue_mrpc_offline", "klue_ynat_offline")
 
@@ -64,8 +57,7 @@ def main() -> None:
     out = {"probe_gflops": round(probe / 1e9, 1), "assumed_utilization": est.UTILIZATION, "runs": rows,
            "load_average": os.getloadavg(), "cpus": os.cpu_count(), "python": platform.python_version(),
            "note": "a loaded machine slows the probe and the runs differently; compare runs made on an idle machine"}
-    path = ROOT / "bench" / "results" / "train_estimate.json"
-    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    path = write_json(ROOT / "bench" / "results" / "train_estimate.json", out)
     print(f"wrote {path}")
 
 
