@@ -76,6 +76,16 @@ def test_emitted_code_reproduces_local_splits(tmp_path):
     code = emit_code(source, prepared, eval_source=ev_source)
     assert "tokenize row['s1'] with row['s2']" in code
     cases.append((code, prepared))
+    # JSON labels of mixed types (1 and "pos") and a record column: the code reads them as text, as the app does
+    rows = [{"text": f"t{i}", "label": [1, "pos"][i % 2], "meta": [{"k": i}, "x"][i % 2]} for i in range(16)]
+    (tmp_path / "mixed.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    dsd, source = load_file_with_source(tmp_path / "mixed.jsonl")
+    assert sorted(source["json_as_text"]) == ["label", "meta"]
+    prepared = prepare(dsd, eval_rows=4, seed=1)
+    assert prepared.label_names == ["1", "pos"]
+    code = emit_code(source, prepared)
+    assert "def json_as_text(ds, columns):" in code
+    cases.append((code, prepared))
     stdout = _run_all(tmp_path, cases)
     assert "DatasetDict" in stdout
 

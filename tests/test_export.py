@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import runpy
 
@@ -76,6 +77,15 @@ def test_splits_match_the_engine_row_for_row(tmp_path):
                          train_rows=50, seed=2)
     script = _script_globals(config, tmp_path, backend="loop")
     assert script["EVAL_DATA"]["path"] == str(evaluation.resolve())
+    assert _rows(script["load_splits"]()) == _rows(load_data(config).splits)
+
+    # JSON labels of mixed types (1 and "pos"): the script reads them as text, as the engine does.
+    rows = [{"text": t, "label": 1 if l == "pos" else "neg"} for t, l in sentiment_rows(40, seed=4)]
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    config = TrainConfig(data_source="file", train_file=str(mixed), eval_rows=10, seed=4)
+    script = _script_globals(config, tmp_path)
+    assert script["DATA"]["json_as_text"] == ["label"]
     assert _rows(script["load_splits"]()) == _rows(load_data(config).splits)
 
     # The bundled sample: its Hub twin's evaluation part is the validation split.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 
 from .errors import StudioError
+from .loaders import json_as_text_source
 
 _HEADER = '''"""Made by Fine-Tune Studio's Dataset tab: the same splits with plain `datasets` calls."""
 '''
@@ -60,7 +61,11 @@ def _load_lines(source: dict, var: str, data_path: str | None) -> list[str]:
     if kind == "file":
         path = data_path or source["path"]
         extra = _kwargs(source.get("load_kwargs") or {})
-        return [f"{var} = load_dataset({source['builder']!r}, data_files={path!r}{', ' + extra if extra else ''})"]
+        lines = [f"{var} = load_dataset({source['builder']!r}, data_files={path!r}{', ' + extra if extra else ''})"]
+        if source.get("json_as_text"):
+            columns = source["json_as_text"]
+            lines.append(f"{var} = DatasetDict({{k: json_as_text(v, {columns!r}) for k, v in {var}.items()}})")
+        return lines
     if kind == "sample":
         return [f"ds = load_dataset('json', data_files={source['path']!r}, split='train')",
                 f"ds = ds.cast_column('label', ClassLabel(names={source['label_names']!r}))",
@@ -116,6 +121,8 @@ def emit_code(source: dict, prepared, eval_source: dict | None = None, data_path
         lines.append("import csv")
     lines.append(f"from datasets import ClassLabel, {'Dataset, ' if streaming else ''}DatasetDict, load_dataset")
     lines.append(_BLANK.rstrip("\n"))
+    if any(s and s.get("json_as_text") for s in (source, eval_source)):
+        lines += ["", "", json_as_text_source().rstrip("\n")]
     if "eval" in plan and plan["eval"]["align"]:
         lines.append(_ALIGN.format(label=label).rstrip("\n"))
     lines += ["", "", "# 1. Load", *_load_lines(source, "dsd", data_path), f"ds = dsd[{plan['source_split']!r}]",

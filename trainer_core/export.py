@@ -33,7 +33,8 @@ def _data_sources(config) -> tuple[dict, dict | None]:
     def file_source(path: str) -> dict:
         _, source = load_file_with_source(path)  # the delimiter, quoting and encoding the loader chose
         return {"kind": "file", "path": str(Path(path).resolve()), "builder": source["builder"],
-                "load_kwargs": dict(source.get("load_kwargs") or {})}
+                "load_kwargs": dict(source.get("load_kwargs") or {}),
+                "json_as_text": list(source.get("json_as_text") or [])}
 
     if config.data_source == "sample":
         sample = sample_source(config.sample)
@@ -86,6 +87,8 @@ def export_script(config, backend: str | None = None, prepared=None, filename: s
     backend = backend or config.backend
     if backend not in BACKENDS:
         raise StudioError("err.cfg_choice", field="backend", value=backend, choices=", ".join(BACKENDS))
+    from .loaders import json_as_text_source
+
     if prepared is None:
         from .engine import load_data
 
@@ -102,6 +105,7 @@ def export_script(config, backend: str | None = None, prepared=None, filename: s
         "@@COLUMNS@@": _literal((mapping.text, mapping.text_pair, mapping.label)),
         "@@LABEL_NAMES@@": _literal(list(prepared.label_names)),
         "@@MODEL@@": _literal(model),
+        "@@JSON_AS_TEXT@@": json_as_text_source().rstrip("\n"),  # the loader's own function, verbatim
     }
     for marker, text in replacements.items():
         common = common.replace(marker, text)

@@ -102,16 +102,11 @@ def _utf8_copy(text: str, suffix: str) -> str:
     return handle.name
 
 
-def _json_columns_as_text(ds):
-    """JSON columns whose values change type (1 and "pos") load as a ``Json`` feature that
-    Arrow cannot count or sort; turn them into text: scalars as themselves, records as JSON."""
+def json_as_text(ds, columns):
+    """Columns whose values change type (1 and "pos") load as a Json feature that Arrow cannot
+    count or sort; as text, as Fine-Tune Studio reads them: scalars as themselves, records as JSON."""
     import json
 
-    from datasets import Json
-
-    columns = [c for c, f in ds.features.items() if isinstance(f, Json)]
-    if not columns:
-        return ds
     from datasets import Dataset, Features, Value
 
     # Rebuilt as one fresh table: patching columns in place leaves Arrow blocks of unequal
@@ -123,6 +118,19 @@ def _json_columns_as_text(ds):
                         for v in data[column]]
     features = Features({c: Value("string") if c in columns else f for c, f in ds.features.items()})
     return Dataset.from_dict(data, features=features)
+
+
+def json_as_text_source() -> str:
+    """The source of :func:`json_as_text`, for generated code (it imports nothing from this project)."""
+    import inspect
+
+    return inspect.getsource(json_as_text)
+
+
+def _json_columns(ds) -> list[str]:
+    from datasets import Json
+
+    return [c for c, f in ds.features.items() if isinstance(f, Json)]
 
 
 def check_upload_name(name: str) -> str:
@@ -200,7 +208,9 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
                 pass
     if ds.num_rows == 0:
         raise StudioError("err.file_empty", name=name)
-    ds = _json_columns_as_text(ds)
+    json_columns = _json_columns(ds)
+    if json_columns:
+        ds = json_as_text(ds, json_columns)
     # pandas reads the original file the same way when told its encoding (BOM or CP949).
     load_kwargs = dict(kwargs)
     if encoding and encoding != "utf-8-sig":
@@ -208,6 +218,8 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
     elif bom:
         load_kwargs["encoding"] = "utf-8-sig"
     source = {"kind": "file", "path": str(path), "name": name, "builder": builder, "load_kwargs": load_kwargs}
+    if json_columns:
+        source["json_as_text"] = json_columns  # generated code converts them the same way
     return DatasetDict({"train": ds}), source
 
 
