@@ -23,7 +23,7 @@ import statistics
 import time
 from collections import Counter
 
-from _common import ROOT, SHARED, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, SHARED, write_json  # sets the offline environment: before torch loads
 YNAT = SHARED / "ynat" / "ynat_train.tsv"
 
 GOAL_DESCRIBE_S = 2.0

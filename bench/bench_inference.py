@@ -32,7 +32,7 @@ import statistics
 import time
 from pathlib import Path
 
-from _common import ROOT, SHARED, passive_omp, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, SHARED, passive_omp, write_json  # sets the offline environment: before torch loads
 
 passive_omp()  # before torch loads
 
@@ -182,7 +182,8 @@ def main() -> None:
             return model(**enc).logits.softmax(-1)
 
     peaks = {"float32": _matmul_peak_gflops("float32"), "bfloat16": _matmul_peak_gflops("bfloat16")}
-    print(f"{_cpu_name()}: served in {served.precision} (bf16 instructions: {bf16_isa()}); "
+    cpu, isa = _cpu_name(), bf16_isa()
+    print(f"{cpu}: served in {served.precision} (bf16 instructions: {isa}); "
           f"matmul peak now: {peaks} GFLOP/s")
     dense_params = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)
     results = {}
@@ -239,7 +240,7 @@ def main() -> None:
         "goals": {"p50_ms_one_headline": GOAL_P50_MS, "texts_per_s_batched": GOAL_TEXTS_PER_S},
         "served_precision": served.precision,
         "requests": args.requests,
-        "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "cpu": _cpu_name(), "bf16_isa": bf16_isa(),
+        "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "cpu": cpu, "bf16_isa": isa,
                     "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "python": platform.python_version(),
                     "torch": torch.__version__, "load_average_1min_at_start": load_at_start,
                     "load_average_1min_at_end": round(os.getloadavg()[0], 2)},
@@ -247,7 +248,7 @@ def main() -> None:
         "results": results,
         "fidelity_on_trained_runs": trained,
     }
-    dest = write_json(ROOT / "bench" / "results" / f"inference-{bf16_isa() or 'fp32'}.json", out)
+    dest = write_json(ROOT / "bench" / "results" / f"inference-{isa or 'fp32'}.json", out)
     print(f"wrote {dest}")
 
 

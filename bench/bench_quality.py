@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections import Counter
 
-from _common import ROOT, SHARED, passive_omp, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, SHARED, passive_omp, write_json  # sets the offline environment: before torch loads
 
 passive_omp()  # before torch loads
 YNAT = SHARED / "ynat" / "ynat_train.tsv"

@@ -30,7 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, write_json  # sets the offline environment: before torch loads
 BASELINE_REQUESTS = 20
 
 

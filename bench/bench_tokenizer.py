@@ -17,7 +17,7 @@ import platform
 import statistics
 import time
 
-from _common import ROOT, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, write_json  # sets the offline environment: before torch loads
 
 CHARS = 2000
 GOAL_MS = 50.0

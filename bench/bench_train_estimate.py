@@ -19,7 +19,7 @@ import platform
 import tempfile
 import time
 
-from _common import ROOT, write_json  # noqa: E402  first: the offline environment
+from _common import ROOT, write_json  # sets the offline environment: before torch loads
 
 PRESETS = ("quick_demo", "glue_mrpc_offline", "klue_ynat_offline")
 

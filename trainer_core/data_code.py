@@ -10,9 +10,10 @@ result is the same rows in the same order (a test checks this in a subprocess).
 from __future__ import annotations
 
 import csv
+import inspect
 
 from .errors import StudioError
-from .loaders import json_as_text_source
+from .loaders import json_as_text
 
 _HEADER = '''"""Made by Fine-Tune Studio's Dataset tab: the same splits with plain `datasets` calls."""
 '''
@@ -122,7 +123,7 @@ def emit_code(source: dict, prepared, eval_source: dict | None = None, data_path
     lines.append(f"from datasets import ClassLabel, {'Dataset, ' if streaming else ''}DatasetDict, load_dataset")
     lines.append(_BLANK.rstrip("\n"))
     if any(s and s.get("json_as_text") for s in (source, eval_source)):
-        lines += ["", "", json_as_text_source().rstrip("\n")]
+        lines += ["", "", inspect.getsource(json_as_text).rstrip("\n")]  # the loader's own function
     if "eval" in plan and plan["eval"]["align"]:
         lines.append(_ALIGN.format(label=label).rstrip("\n"))
     lines += ["", "", "# 1. Load", *_load_lines(source, "dsd", data_path), f"ds = dsd[{plan['source_split']!r}]",

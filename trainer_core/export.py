@@ -11,7 +11,11 @@ script as plain values. The script then needs only torch, transformers and datas
 """
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+
+from .loaders import json_as_text
+from .runtime import finish_distributed
 
 TEMPLATES = Path(__file__).resolve().parent / "export_templates"
 TEMPLATE_FILES = {"trainer": "trainer_script.py.tmpl", "loop": "loop_script.py.tmpl"}
@@ -87,8 +91,6 @@ def export_script(config, backend: str | None = None, prepared=None, filename: s
     backend = backend or config.backend
     if backend not in BACKENDS:
         raise StudioError("err.cfg_choice", field="backend", value=backend, choices=", ".join(BACKENDS))
-    from .loaders import json_as_text_source
-
     if prepared is None:
         from .engine import load_data
 
@@ -105,12 +107,14 @@ def export_script(config, backend: str | None = None, prepared=None, filename: s
         "@@COLUMNS@@": _literal((mapping.text, mapping.text_pair, mapping.label)),
         "@@LABEL_NAMES@@": _literal(list(prepared.label_names)),
         "@@MODEL@@": _literal(model),
-        "@@JSON_AS_TEXT@@": json_as_text_source().rstrip("\n"),  # the loader's own function, verbatim
+        # Functions the script shares with this project, copied verbatim (they import nothing from it).
+        "@@JSON_AS_TEXT@@": inspect.getsource(json_as_text).rstrip("\n"),
     }
     for marker, text in replacements.items():
         common = common.replace(marker, text)
     script = (TEMPLATES / TEMPLATE_FILES[backend]).read_text("utf-8")
     script = script.replace("@@COMMON@@", common.rstrip("\n"))
+    script = script.replace("@@FINISH_DISTRIBUTED@@", inspect.getsource(finish_distributed).rstrip("\n"))
     script = script.replace("@@TITLE@@", _title(config, model, prepared)).replace("@@FILENAME@@", filename)
     return script
 

@@ -120,13 +120,6 @@ def json_as_text(ds, columns):
     return Dataset.from_dict(data, features=features)
 
 
-def json_as_text_source() -> str:
-    """The source of :func:`json_as_text`, for generated code (it imports nothing from this project)."""
-    import inspect
-
-    return inspect.getsource(json_as_text)
-
-
 def _json_columns(ds) -> list[str]:
     from datasets import Json
 

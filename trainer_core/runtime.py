@@ -33,7 +33,7 @@ def world() -> tuple[int, int, int]:
 
 
 def finish_distributed() -> None:
-    """Under torchrun: let go of the process group together, then close it (no-op alone).
+    """Under torchrun or accelerate launch: let go of the process group together, then close it (no-op alone).
 
     A process leaving with its gloo group open can abort at interpreter teardown ("terminate
     called without an active exception", pytorch/pytorch#190489), and freeing DDP's reducer
