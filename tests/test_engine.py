@@ -53,8 +53,8 @@ def test_run_writes_a_complete_run_directory(backend, tiny_bert_dir, tmp_path, c
     assert TrainConfig.from_yaml((run_dir / "config.yaml").read_text("utf-8")) == config
 
     predictions = [json.loads(line) for line in (run_dir / "eval_predictions.jsonl").read_text("utf-8").splitlines()]
-    assert len(predictions) == 28 and set(predictions[0]) == {"text", "text_pair", "label", "pred", "scores"}
-    assert sum(p["label"] == p["pred"] for p in predictions) / 28 == pytest.approx(results["eval_accuracy"])
+    # Keys only: that each row is right is checked against independent truth in test_ground_truth.py.
+    assert len(predictions) == 28 and set(predictions[0]) == {"row", "text", "text_pair", "label", "pred", "scores"}
     assert all(abs(sum(p["scores"]) - 1) < 1e-3 for p in predictions)
 
     model = AutoModelForSequenceClassification.from_pretrained(run_dir)

@@ -85,3 +85,18 @@ def test_default_model_follows_the_data_language(sample, kind):
         # The scratch vocabulary was learned from the training texts: Hangul words are whole tokens, not [UNK].
         pieces = choice.tokenizer.tokenize("경제")
         assert "[UNK]" not in pieces
+
+
+def test_an_eval_file_is_scored_whole_unless_eval_rows_caps_it(tmp_path):
+    """--eval-file without --eval-rows used to be cut to 200 rows without a word (MRPC's 1,725 test pairs)."""
+    from tests.fixtures_engine import write_topic_tsv
+    from trainer_core.config import TrainConfig
+    from trainer_core.engine import load_data
+
+    train = write_topic_tsv(tmp_path / "train.tsv", rows=400, seed=1)
+    evaluation = write_topic_tsv(tmp_path / "eval.tsv", rows=321, seed=2)
+    common = dict(data_source="file", train_file=str(train), text_column="title", label_column="label")
+    assert load_data(TrainConfig(**common, eval_file=str(evaluation))).splits["validation"].num_rows == 321
+    assert load_data(TrainConfig(**common, eval_file=str(evaluation), eval_rows=100)).splits["validation"].num_rows == 100
+    held_out = load_data(TrainConfig(**common))  # no separate file: 200 rows are held out of the training data
+    assert held_out.splits["validation"].num_rows == 200 and held_out.splits["train"].num_rows == 200

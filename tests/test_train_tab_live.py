@@ -10,7 +10,7 @@ from trainer_core.errors import BusyError
 from trainer_core.waitlist import Waitlist
 from ui import train_handlers as h
 
-STATUS, PROGRESS, LOSS, EVALS, LOG, RUN_STATE, SESSION_RUNS, OWNER, ESTIMATE = range(len(h.STREAM))
+STATUS, PROGRESS, LOSS, EVALS, LOG, RUN_STATE, SESSION_RUNS, OWNER, ESTIMATE, FOLLOWING = range(len(h.STREAM))
 
 
 def _value(frame, index):
@@ -91,9 +91,12 @@ def test_a_reloaded_page_reattaches_to_its_running_job(tiny_bert_dir, tmp_path, 
     for frame in gen:
         if _value(frame, PROGRESS) and 'data-step="0"' not in _value(frame, PROGRESS):
             break
+    # The launching page's own owner change (its first launch made the id) is not a reload: no "found again".
+    assert all(_value(frame, i) is None for frame in h.attach("owner-a", "owner-a", {}, "en")
+               for i in range(len(h.STREAM)))
     gen.close()  # the page is reloaded: its stream ends
 
-    attached = h.attach("owner-a", {}, "en")
+    attached = h.attach("owner-a", None, {}, "en")
     first = next(attached)
     assert _value(first, OWNER) == "owner-a" and "Found your running job" in _value(first, STATUS)
     frame = next(attached)
@@ -103,9 +106,9 @@ def test_a_reloaded_page_reattaches_to_its_running_job(tiny_bert_dir, tmp_path, 
     run_dir = _value(final, RUN_STATE)[0]
     assert Path(run_dir).is_dir() and "Stopped" in _value(final, STATUS)
     # Later (another reload) the ended job's outcome is shown; a browser without an id gets nothing.
-    again = list(h.attach("owner-a", {}, "en"))
+    again = list(h.attach("owner-a", None, {}, "en"))
     assert len(again) == 1 and _value(again[0], RUN_STATE) == [run_dir] and "Stopped" in _value(again[0], STATUS)
-    assert all(_value(list(h.attach(None, {}, "en"))[0], i) is None for i in range(len(h.STREAM)))
+    assert all(_value(list(h.attach(None, None, {}, "en"))[0], i) is None for i in range(len(h.STREAM)))
 
 
 # --- the waiting list, without training -------------------------------------------------------------

@@ -51,7 +51,7 @@ def run_baseline(prepared, seed: int | None = None) -> dict:
     """Fit on ``prepared.splits['train']``, score on ``'validation'`` (and ``'test'`` when present).
 
     Returns ``{"accuracy", "macro_f1", "f1" (two labels), "runtime", "num_train_rows",
-    "num_eval_rows", "method", "per_class", "confusion_matrix"}`` plus ``test_accuracy``/
+    "num_eval_rows", "method", "per_class", "confusion_matrix", "predictions"}`` plus ``test_accuracy``/
     ``test_macro_f1`` when a test split exists. ``runtime`` covers fitting and scoring.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -79,7 +79,8 @@ def run_baseline(prepared, seed: int | None = None) -> dict:
         preds = predict(_features(vectorizer, split, mapping, fit=False))
         return compute_metrics(list(split[mapping.label]), preds, prepared.label_names)
 
-    scored = score(splits["validation"])
+    validation_preds = predict(_features(vectorizer, splits["validation"], mapping, fit=False))
+    scored = compute_metrics(list(splits["validation"][mapping.label]), validation_preds, prepared.label_names)
     result = {
         "accuracy": scored["accuracy"],
         "macro_f1": scored["macro_f1"],
@@ -89,6 +90,7 @@ def run_baseline(prepared, seed: int | None = None) -> dict:
         "method": DESCRIPTION,
         "per_class": scored["per_class"],
         "confusion_matrix": scored["confusion_matrix"],
+        "predictions": [int(p) for p in validation_preds],  # per validation row, in order
     }
     if "test" in splits:
         tested = score(splits["test"])

@@ -19,6 +19,7 @@ from .config import TrainConfig, form_fields
 from .errors import StudioError
 from .i18n import t
 from .precision import PRECISIONS
+from .presets import PRESETS, preset_config
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -35,7 +36,8 @@ def _help(key: str) -> str:
 
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
     """One flag per TrainConfig field that has ``cli`` metadata; unset flags keep the dataclass default."""
-    source = parser.add_mutually_exclusive_group(required=True)
+    # One data source, unless --preset names one (checked in config_from_args).
+    source = parser.add_mutually_exclusive_group()
     for spec in form_fields():
         flag = spec.get("cli")
         if not flag:
@@ -55,14 +57,25 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The flags given, on top of ``--preset`` (the Train tab's table) when one is named."""
     names = {spec["name"] for spec in form_fields()}
-    values = {k: v for k, v in vars(args).items() if k in names}
-    if "train_file" in values:
-        values["data_source"] = "file"
-    elif "dataset" in values:
-        values["data_source"] = "hub"
-    else:
-        values["data_source"] = "sample"
+    given = {k: v for k, v in vars(args).items() if k in names}
+    preset = getattr(args, "preset", None)
+    values = preset_config(preset).to_dict() if preset else {}
+    if "train_file" in given:
+        given["data_source"] = "file"
+    elif "dataset" in given:
+        given["data_source"] = "hub"
+    elif "sample" in given:
+        given["data_source"] = "sample"
+    elif not preset:
+        raise StudioError("err.cli_no_source")
+    if "data_source" in given and given["data_source"] != values.get("data_source"):
+        # A different source replaces the preset's data entirely (its columns belong to its data).
+        for key in ("sample", "train_file", "dataset", "dataset_config", "text_column", "text_pair_column",
+                    "label_column"):
+            values.pop(key, None)
+    values.update(given)
     return TrainConfig.from_dict(values)
 
 
@@ -141,7 +154,8 @@ def cmd_train(args) -> int:
     if result.run_dir is None:  # another torchrun process: the first one reports
         return 0
     keys = ("status", "eval_accuracy", "eval_macro_f1", "eval_f1", "baseline_accuracy", "baseline_macro_f1",
-            "train_runtime", "train_samples_per_second", "num_train_rows", "num_eval_rows", "model_ref")
+            "train_runtime", "train_samples_per_second", "num_train_rows", "num_eval_rows", "model_ref",
+            "eval_accuracy_ci95", "warnings")
     summary = {"run_dir": str(result.run_dir), **{k: result.results[k] for k in keys if k in result.results}}
     print(json.dumps(summary, ensure_ascii=False))
     return 0
@@ -173,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m trainer_core", description="Fine-Tune Studio: train, predict, export.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     train = sub.add_parser("train", help="fine-tune a text classifier and save it with its results")
+    train.add_argument("--preset", choices=list(PRESETS), default=None,
+                       help="start from a Train tab preset (the same table); other flags override its values")
     add_config_flags(train)
     train.set_defaults(func=cmd_train)
     predict = sub.add_parser("predict", help="classify one text with a saved model; prints one JSON line")

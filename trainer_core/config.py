@@ -20,6 +20,7 @@ DATA_SOURCES = ("sample", "file", "hub")
 PADDINGS = ("dynamic", "max_length")
 PRECISIONS = ("fp32", "bf16", "fp16")
 BACKENDS = ("trainer", "loop")
+HELD_OUT_EVAL_ROWS = 200  # what eval_rows=None holds out when the evaluation rows come from the training data
 
 
 def _f(default, group: str, *, cli: str | None = None, choices=None, lo=None, hi=None, **extra):
@@ -50,7 +51,9 @@ class TrainConfig:
     text_pair_column: str | None = _f(None, "data", cli="--text-pair-column")
     label_column: str | None = _f(None, "data", cli="--label-column")
     train_rows: int | None = _f(None, "data", cli="--train-rows", lo=1)
-    eval_rows: int = _f(200, "data", cli="--eval-rows", lo=0)
+    # None: 200 rows held out from the training data, or every row of a separate evaluation split
+    # (an --eval-file, a sample's own split); a number caps either.
+    eval_rows: int | None = _f(None, "data", cli="--eval-rows", lo=0)
     test_rows: int = _f(0, "data", cli="--test-rows", lo=0)
     seed: int = _f(42, "training", cli="--seed", lo=0, hi=2**32 - 1)
     max_length: int = _f(128, "model", cli="--max-length", lo=8, hi=8192)

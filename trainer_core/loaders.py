@@ -39,9 +39,23 @@ SAMPLES: dict[str, Sample] = {
     "ynat_ko": Sample("ynat_ko", "ynat_ko.jsonl", ("IT과학", "경제", "사회", "생활문화", "세계", "스포츠", "정치"),
                       "title", None, "validation", "ko", "klue/ynat"),
     "imdb_en": Sample("imdb_en", "imdb_en.jsonl", ("neg", "pos"), "text", None, "test", "en", "stanfordnlp/imdb"),
+    # Written so that no two reviews share their verdict's wording: the evaluation rows ask whether a
+    # model knows sentiment words it never saw labelled (pretraining does; TF-IDF on 192 rows cannot).
+    "reviews_en": Sample("reviews_en", "reviews_en.jsonl", ("neg", "pos"), "text", None, "test", "en",
+                         "stanfordnlp/imdb"),
     "mrpc_en": Sample("mrpc_en", "mrpc_en.jsonl", ("not_equivalent", "equivalent"), "sentence1", "sentence2",
                       "validation", "en", "nyu-mll/glue/mrpc"),
 }
+
+
+SAMPLE_FOR_LANGUAGE = {"en": "reviews_en", "ko": "ynat_ko"}
+
+
+def default_sample(lang: str | None) -> str:
+    """The sample a page in this language starts from (what the quick demo of that language trains on)."""
+    from .i18n import normalize_lang
+
+    return SAMPLE_FOR_LANGUAGE[normalize_lang(lang)]
 
 
 def load_sample(name: str):

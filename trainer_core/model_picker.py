@@ -118,9 +118,18 @@ def run_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
 
 
 def base_model_of(model_ref: str) -> str | None:
-    """The model a run started from (its config.yaml ``model``), for a before/after comparison."""
+    """The model a run started from, for a before/after comparison; None when there is none.
+
+    Read from results.json's ``base_model`` (what the run really loaded: ``default`` may have
+    meant a model built from scratch, for Korean text), then from config.yaml for older runs.
+    """
     path = Path(str(model_ref or ""))
     if not (path / "config.yaml").is_file():
+        return None
+    results = _read_results(str(path))
+    if "base_model" in results:
+        return results["base_model"] or None
+    if results.get("model_kind") == "scratch":
         return None
     import yaml
 

@@ -96,6 +96,16 @@ class ModelChoice:
     language: str                # detected language of the training texts
     newly_initialized: list[str]
 
+    @property
+    def base_ref(self) -> str | None:
+        """What loads the weights this run started from ("compare with the model before fine-tuning");
+        None for a model built from scratch, whose starting point was random weights."""
+        if self.kind == "scratch":
+            return None
+        from .sources import DEFAULT_REF
+
+        return DEFAULT_REF if self.kind == "builtin" else self.model_ref
+
 
 def build_model(config, prepared) -> ModelChoice:
     """The model and tokenizer for a run; ``default`` picks by the language of the training texts.

@@ -79,7 +79,7 @@ def predictions(run_dir) -> list[dict]:
 
 
 def cell_examples(run_dir, true_label: str, pred_label: str, limit: int = 50) -> list[list]:
-    """Evaluation rows with this true label predicted as this label: [text, pair, confidence]."""
+    """Evaluation rows with this true label predicted as this label: [text, pair, confidence, baseline's label]."""
     results = _results(run_dir)
     names = results.get("label_names") or []
     rows = []
@@ -88,7 +88,7 @@ def cell_examples(run_dir, true_label: str, pred_label: str, limit: int = 50) ->
             scores = p.get("scores") or []
             index = names.index(pred_label) if pred_label in names else None
             confidence = scores[index] if index is not None and index < len(scores) else None
-            rows.append([p.get("text", ""), p.get("text_pair") or "", _fmt(confidence)])
+            rows.append([p.get("text", ""), p.get("text_pair") or "", _fmt(confidence), p.get("baseline_pred") or "-"])
             if len(rows) >= limit:
                 break
     return rows

@@ -107,13 +107,36 @@ def _num(value):
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def _in_order_trainer_class():
+    from torch.utils.data import SequentialSampler
+    from transformers import Trainer
+
+    class InOrderTrainer(Trainer):
+        """A Trainer that evaluates in data-set order.
+
+        transformers 5.23 length-groups the *evaluation* loader too when
+        ``train_sampling_strategy="group_by_length"``, so ``predict()`` returns rows in the
+        sampler's order. Metrics do not care, but eval_predictions.jsonl pairs every row with its
+        text, and half of its rows carried another text's label (the confusion-matrix drill-down
+        listed examples that were not in the cell). Grouping only saves padding in training.
+        """
+
+        def _get_eval_sampler(self, eval_dataset):
+            if eval_dataset is None or self.args.world_size > 1:
+                # Under torchrun: no sampler, so accelerate shards in order and gathers back in order.
+                return None
+            return SequentialSampler(eval_dataset)
+
+    return InOrderTrainer
+
+
 def train_with_trainer(ctx: TrainContext) -> BackendOutput:
-    from transformers import PrinterCallback, ProgressCallback, Trainer
+    from transformers import PrinterCallback, ProgressCallback
 
     from .metrics import trainer_compute_metrics
 
     callback = _event_callback(ctx)
-    trainer = Trainer(
+    trainer = _in_order_trainer_class()(
         model=ctx.model,
         args=training_arguments(ctx),
         train_dataset=ctx.tokenized["train"],

@@ -1,6 +1,8 @@
 """Classify tab: layout and wiring only (inference, batch, Hub and picker logic live in trainer_core)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 from gradio.context import Context
 
@@ -77,9 +79,11 @@ def _classify(model_a, model_b, text, pair, top_k, precision, lang):
 
 
 def _before(model_a, lang):
-    base = base_model_of(_ref(model_a))
+    ref = _ref(model_a)
+    base = base_model_of(ref)
     if base is None:
-        raise StudioError("cls.err_no_base", model=_ref(model_a))
+        is_run = Path(ref, "config.yaml").is_file()
+        raise StudioError("cls.err_scratch_base" if is_run else "cls.err_no_base", model=ref)
     return base
 
 
@@ -97,6 +101,15 @@ def _runs_changed(runs, dataset, lang):
     if newest:
         outputs = (gr.Dropdown(choices=outputs[0].choices, value=newest[0]),) + outputs[1:]
     return outputs
+
+
+def _open_run(request, runs, dataset, lang):
+    """History asked for this run: list the session's runs and select exactly the one picked."""
+    outputs = _refresh(runs, dataset, lang)
+    run_dir = (request or {}).get("run_dir") if isinstance(request, dict) else None
+    if not run_dir or run_dir not in session_run_dirs(runs):
+        return outputs
+    return (gr.Dropdown(choices=outputs[0].choices, value=run_dir),) + outputs[1:]
 
 
 def _examples(dataset, lang):
@@ -203,6 +216,8 @@ def build(ctx: AppContext) -> None:
     on(refresh.click, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
        **PRIVATE)
+    on(ctx.open_run.change, _open_run, [ctx.open_run, ctx.runs, ctx.dataset],
+       [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.dataset.change, _examples, [ctx.dataset], [examples], ctx, **PRIVATE)
     demo = Context.root_block
     if demo is not None:  # list runs with names in the visitor's language when the page opens

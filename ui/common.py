@@ -51,6 +51,9 @@ class AppContext:
     lang: gr.Textbox
     dataset: gr.State          # the prepared data set + mapping (Dataset tab -> Train tab)
     runs: gr.State             # this session's runs (Train tab -> Classify tab)
+    # {"run_dir", "nonce"}: a run History asked Classify to open. Its own state, because re-adding a run
+    # that is already among ``runs`` leaves that dict equal, so no change event would fire.
+    open_run: gr.State = field(default_factory=lambda: gr.State(None))  # made inside the Blocks, like the others
     extras: dict = field(default_factory=dict)
 
 

@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 import gradio as gr
+from gradio.context import Context
 import pandas as pd
 
 from trainer_core.data import ColumnMapping, prepare
@@ -18,7 +19,7 @@ from trainer_core.data_code import emit_code
 from trainer_core.data_describe import describe, page_rows, suggest_split, token_length_stats
 from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.i18n import t
-from trainer_core.loaders import SAMPLES, load_file_with_source, load_hub_with_source, load_source, sample_source
+from trainer_core.loaders import SAMPLES, default_sample, load_file_with_source, load_hub_with_source, load_source, sample_source
 from ui.common import AppContext, on, warn
 from ui.i18n import L
 
@@ -255,7 +256,8 @@ def build(ctx: AppContext) -> None:
         with gr.Column(scale=1):
             with gr.Tabs():
                 with gr.Tab(L("ds.src_sample")):
-                    sample = gr.Dropdown(choices=list(SAMPLES), value="ynat_ko", label=L("ds.sample"))
+                    sample = gr.Dropdown(choices=list(SAMPLES), value=default_sample("en"), label=L("ds.sample"),
+                                         elem_id="ds-sample")
                     gr.Markdown(L("ds.samples_help"))
                     load_sample_btn = gr.Button(L("ds.load"), variant="primary")
                 with gr.Tab(L("ds.src_upload")):
@@ -339,3 +341,10 @@ def build(ctx: AppContext) -> None:
     on(page.submit, show_page, *page_io, ctx, api_name="page")
     on(prev_btn.click, prev_page, *page_io, ctx, **PRIVATE)
     on(next_btn.click, next_page, *page_io, ctx, **PRIVATE)
+    demo = Context.root_block
+    if demo is not None:  # start from the sample of the page's language (a Korean page: the Korean one)
+        on(demo.load, sample_for_page, [], [sample], ctx, **PRIVATE)
+
+
+def sample_for_page(lang):
+    return default_sample(lang)

@@ -26,7 +26,8 @@ NAMES = form_names()
 POLL_SECONDS = 1.0       # the longest a live view waits for news (the issue asks for <= 2 s)
 WAIT_SECONDS = 2.0       # how often a page waiting in line asks again
 # Order of what the streaming handlers yield (see train_tab.build).
-STREAM = ("status", "progress", "loss", "evals", "log", "run_state", "session_runs", "owner", "estimate")
+STREAM = ("status", "progress", "loss", "evals", "log", "run_state", "session_runs", "owner", "estimate",
+          "following")
 
 
 def form_signature(fn, *leading: str):
@@ -42,6 +43,8 @@ def new_owner() -> str:
 
 
 def _out(**values) -> tuple:
+    if "owner" in values:  # this page streams that owner's job: its owner.change must not re-attach
+        values.setdefault("following", values["owner"])
     return tuple(values.get(name, gr.skip()) for name in STREAM)
 
 
@@ -182,11 +185,14 @@ def attach_job(job, owner, session_runs, lang):
     yield _out(status=_final_status(job, lang), run_state=dirs, session_runs=_remember(session_runs, job.run_dir))
 
 
-def attach(owner, session_runs, lang):
+def attach(owner, following, session_runs, lang):
     """When this browser's id arrives (restored from local storage as the tab is first shown):
-    re-attach to its running job, or show how its last job ended while the page was away."""
+    re-attach to its running job, or show how its last job ended while the page was away.
+
+    ``owner`` also changes when this very page's first launch makes the id; that page already
+    streams the job (``following`` says so), and must not be told it "found its job again"."""
     job = JOBS.for_owner(owner) if owner else None
-    if job is None:
+    if job is None or (following and following == owner):
         yield _out()
         return
     if job.done:

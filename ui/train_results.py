@@ -8,17 +8,18 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import gradio as gr
 
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
-from trainer_core.presets import PRESETS, choose
+from trainer_core.presets import PRESETS, choose, quick_demo_for
 from trainer_core.sources import hub_reachable
 from trainer_core.space import on_space
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
-                                        run_record, visible_runs)
+                                        predictions, run_record, visible_runs)
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
 from ui.train_form import form_values
 from ui.train_views import (anatomy_md, confusion_styler, microscope_html, progress_html, runs_table, xray_html)
@@ -48,8 +49,14 @@ def summary_md(record: dict, lang: str) -> str:
     res = record["results"]
     if res.get("status") == "failed":
         return t("tt.sum_failed", lang, error=res.get("error", "?"))
+    rows = res.get("num_eval_rows", 0)
     lines = [t("tt.sum_model", lang, acc=f"{res.get('eval_accuracy', 0):.3f}", f1=f"{res.get('eval_macro_f1', 0):.3f}",
-               rows=res.get("num_eval_rows", 0))]
+               rows=rows)]
+    interval = res.get("eval_accuracy_ci95")
+    if interval and rows:
+        lines.append(t("tt.sum_interval", lang, rows=rows, lo=f"{interval[0]:.3f}", hi=f"{interval[1]:.3f}",
+                       point=f"{100 / rows:.1f}"))
+    lines += health_lines(record, lang)
     base = res.get("baseline_accuracy")
     if isinstance(base, (int, float)):
         delta = (res.get("eval_accuracy", 0) - base) * 100
@@ -60,6 +67,24 @@ def summary_md(record: dict, lang: str) -> str:
     if res.get("status") == "stopped":
         lines.append(t("tt.sum_stopped", lang, step=res.get("global_step", 0), total=res.get("total_steps", 0)))
     return "\n\n".join(lines)
+
+
+def health_lines(record: dict, lang: str) -> list[str]:
+    """The run's warnings (one class, no better than the majority, below the baseline), in words."""
+    res = record["results"]
+    out = []
+    for key in res.get("warnings") or []:
+        if key == "one_class":
+            preds = predictions(record["run_dir"])
+            out.append(t("tt.sum_warn_one_class", lang, label=preds[0]["pred"] if preds else "?"))
+        elif key == "no_better_than_majority":
+            matrix = res.get("confusion_matrix") or []
+            total = sum(map(sum, matrix)) or 1
+            out.append(t("tt.sum_warn_no_better_than_majority", lang,
+                         share=f"{max((sum(r) for r in matrix), default=0) / total:.3f}"))
+        elif key == "below_baseline":
+            out.append(t("tt.sum_warn_below_baseline", lang))
+    return out
 
 
 def _curves(records: list[dict]) -> tuple:
@@ -205,17 +230,22 @@ def show_picked(pick, lang):
 
 
 def open_in_classify(pick, session_runs, lang):
-    """Put the run among this session's runs (the Classify tab lists them first) and switch to Classify."""
+    """Put the picked run among this session's runs (the Classify tab lists them first), ask Classify to
+    select exactly that run, and switch to Classify."""
     if not pick or not Path(pick, "config.json").is_file():
         raise StudioError("tt.err_open_run", path=str(pick or "-"))
     runs = dict(session_runs or {})
     name = Path(pick).name
     runs.pop(name, None)
     runs[name] = str(pick)
-    return runs, gr.Tabs(selected="classify")
+    return runs, {"run_dir": str(pick), "nonce": uuid.uuid4().hex}, gr.Tabs(selected="classify")
 
 
 # --- presets ------------------------------------------------------------------------------
+
+def preset_for_page(lang):
+    return quick_demo_for(lang)
+
 
 def apply_preset(name, lang):
     """Fill the form from a preset; offline, a Hub preset says so and offers its offline twin."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gradio as gr
+from gradio.context import Context
 
 from trainer_core.presets import DEFAULT_PRESET, PRESETS, tab_default_config
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, EVAL_COLOURS, LOSS_COLOURS, LR_COLOURS, frame
@@ -48,8 +49,9 @@ def _results_panels() -> dict:
             with gr.Row():
                 c["true_label"] = gr.Dropdown(label=L("tt.true_label"), choices=[], elem_id="tt-true")
                 c["pred_label"] = gr.Dropdown(label=L("tt.pred_label"), choices=[], elem_id="tt-pred")
-            c["examples"] = gr.Dataframe(headers=["text", "text pair", "confidence"], interactive=False, wrap=True,
-                                         label=L("tt.cell_examples"), column_widths=["62%", "28%", "10%"],
+            c["examples"] = gr.Dataframe(headers=["text", "text pair", "confidence", "baseline"], interactive=False,
+                                         wrap=True, label=L("tt.cell_examples"),
+                                         column_widths=["56%", "24%", "10%", "10%"],
                                          max_height=420)
             c["anatomy"] = gr.Markdown(elem_id="tt-anatomy")
         with gr.Tab(L("tt.tab_xray"), id="tt-xray"):
@@ -82,6 +84,7 @@ def _results_panels() -> dict:
 def build(ctx: AppContext) -> None:
     owner = gr.BrowserState(None, storage_key=OWNER_KEY)   # who this browser is: survives a page reload
     run_state = gr.State([])                               # run dirs shown in the results panels
+    following = gr.State(None)                             # the owner whose job this page streams (per page)
     twin_off, twin_on = gr.State(False), gr.State(True)
     gr.Markdown(L("tt.intro"))
     with gr.Row():
@@ -106,13 +109,17 @@ def build(ctx: AppContext) -> None:
 
     fields = list(form.values())
     stream = {"status": status, "progress": bar, "loss": loss, "evals": evals, "log": log_box,
-              "run_state": run_state, "session_runs": ctx.runs, "owner": owner, "estimate": estimate_out}
+              "run_state": run_state, "session_runs": ctx.runs, "owner": owner, "estimate": estimate_out,
+              "following": following}
     stream_out = [stream[name] for name in h.STREAM]
     panels.update(loss=loss, evals=evals, progress=bar)
     results_out = [panels[name] for name in r.RESULTS]
     base_in = [owner, choice, ctx.dataset, ctx.runs]
 
     on(preset.change, r.apply_preset, [preset], fields + [preset_note, use_twin], ctx, **PRIVATE)
+    demo = Context.root_block
+    if demo is not None:  # a Korean page starts from the Korean quick demo (its change fills the form)
+        on(demo.load, r.preset_for_page, [], [preset], ctx, **PRIVATE)
     on(use_twin.click, r.use_twin, [preset], [preset], ctx, **PRIVATE)
     on(ctx.dataset.change, h.dataset_choice, [ctx.dataset], [choice], ctx, **PRIVATE)
     on(estimate.click, h.estimate_run, [choice, ctx.dataset] + fields, [estimate_out], ctx, api_name="estimate")
@@ -125,7 +132,7 @@ def build(ctx: AppContext) -> None:
     # browser's id is read from local storage only when this tab is first shown (tabs render lazily), and
     # arrives as a change of ``owner``; a page-load event would still see it empty. The id is made by the
     # first launch and never set on load, so a slow load answer cannot overwrite the stored one.
-    attached = on(owner.change, h.attach, [owner, ctx.runs], stream_out, ctx, **PRIVATE, **LIVE)
+    attached = on(owner.change, h.attach, [owner, following, ctx.runs], stream_out, ctx, **PRIVATE, **LIVE)
     on(attached.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
 
     on(panels["confusion"].select, r.pick_cell, [run_state], [panels["true_label"], panels["pred_label"]], ctx,
@@ -147,7 +154,7 @@ def build(ctx: AppContext) -> None:
     picked = on(panels["show"].click, r.show_picked, [panels["pick"]], [run_state], ctx, **PRIVATE)
     on(picked.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
     tabs = ctx.extras.get("tabs")
-    open_out = [ctx.runs] + ([tabs] if tabs is not None else [])
+    open_out = [ctx.runs, ctx.open_run] + ([tabs] if tabs is not None else [])
     on(panels["open"].click, _open_for(tabs is not None), [panels["pick"], ctx.runs], open_out, ctx, **PRIVATE)
 
 
@@ -155,7 +162,7 @@ def _open_for(with_tabs: bool):
     if with_tabs:
         return r.open_in_classify
 
-    def open_runs_only(pick, session_runs, lang):
-        return r.open_in_classify(pick, session_runs, lang)[0]
+    def open_without_tabs(pick, session_runs, lang):
+        return r.open_in_classify(pick, session_runs, lang)[:2]
 
-    return open_runs_only
+    return open_without_tabs

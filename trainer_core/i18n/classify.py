@@ -62,6 +62,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "⚠️ Model {name} has an untrained classification head: its scores are random.",
         "ko": "⚠️ 모델 {name}의 분류 헤드는 학습되지 않아 점수가 무작위입니다.",
     },
+    "cls.err_scratch_base": {
+        "en": "This run was built from scratch: before fine-tuning it was random weights, so there is no pretrained model to compare it with.",
+        "ko": "이 실행은 처음부터(scratch) 만든 모델입니다. 파인튜닝 전에는 무작위 가중치였으므로 비교할 사전학습 모델이 없습니다.",
+    },
     "cls.err_no_base": {
         "en": "'{model}' is not a run of this app, so its starting model is unknown. Pick a run as the first model, or type the second model yourself.",
         "ko": "'{model}'은(는) 이 앱의 실행이 아니라서 시작 모델을 알 수 없습니다. 첫 번째 모델로 실행을 고르거나 두 번째 모델을 직접 입력하세요.",

@@ -79,6 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- data sources -----------------------------------------------------
     "sample.ynat_ko": {"en": "Korean news topics (YNAT-style, 7 topics)", "ko": "한국어 뉴스 주제 (YNAT 형식, 7개 주제)"},
     "sample.imdb_en": {"en": "English movie reviews (IMDb-style sentiment)", "ko": "영어 영화 리뷰 (IMDb 형식 감성)"},
+    "sample.reviews_en": {"en": "English movie reviews, every verdict worded differently (quick demo)",
+                          "ko": "영어 영화 리뷰, 리뷰마다 평가 표현이 다름 (빠른 데모)"},
     "sample.mrpc_en": {"en": "English sentence pairs (MRPC-style paraphrase)", "ko": "영어 문장 쌍 (MRPC 형식 패러프레이즈)"},
     "err.sample_unknown": {
         "en": "There is no bundled sample called '{name}'. Choose one of: {choices}.",

@@ -37,7 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds.src_sample": {"en": "Sample", "ko": "샘플"},
     "ds.src_upload": {"en": "Upload", "ko": "업로드"},
     "ds.src_hub": {"en": "Hub", "ko": "Hub"},
-    "ds.samples_help": {"en": "`ynat_ko`: Korean news headlines in the 7 YNAT topics · `imdb_en`: English movie-review sentiment · `mrpc_en`: English sentence pairs (paraphrase or not). Written for this app; they work offline.", "ko": "`ynat_ko`: YNAT 7개 주제의 한국어 뉴스 제목 · `imdb_en`: 영어 영화 리뷰 감성 · `mrpc_en`: 영어 문장 쌍(같은 뜻인지). 이 앱을 위해 만든 데이터라 오프라인에서도 됩니다."},
+    "ds.samples_help": {"en": "`reviews_en`: English movie reviews, every verdict worded differently (the English quick demo) · `ynat_ko`: Korean news headlines in the 7 YNAT topics · `imdb_en`: English movie-review sentiment · `mrpc_en`: English sentence pairs (paraphrase or not). Written for this app; they work offline.", "ko": "`reviews_en`: 리뷰마다 평가 표현이 다른 영어 영화 리뷰(영어 빠른 데모) · `ynat_ko`: YNAT 7개 주제의 한국어 뉴스 제목 · `imdb_en`: 영어 영화 리뷰 감성 · `mrpc_en`: 영어 문장 쌍(같은 뜻인지). 이 앱을 위해 만든 데이터라 오프라인에서도 됩니다."},
     "ds.upload_file": {"en": "CSV, TSV, JSON, JSONL or Parquet file (up to 50 MB)", "ko": "CSV, TSV, JSON, JSONL, Parquet 파일 (50 MB까지)"},
     "ds.upload_help": {"en": "A header line names the columns. UTF-8 is expected; CP949 (Korean Excel) is converted.", "ko": "첫 줄이 열 이름입니다. UTF-8을 기본으로 하고 CP949(한글 엑셀) 파일은 변환해서 읽습니다."},
     "ds.hub_id": {"en": "Hub data set id", "ko": "Hub 데이터셋 id"},
