@@ -78,6 +78,10 @@ def single_client_answers(live_app, run_dir: str) -> dict:
 SCORE_TOLERANCE = 1e-4  # one text alone or among other requests: the same numbers, to float noise
 
 
+def _same_scores(got: dict, want: dict) -> bool:
+    return got.keys() == want.keys() and all(abs(got[k] - want[k]) <= SCORE_TOLERANCE for k in want)
+
+
 def _users(live_app, run_dir: str, requests: int, truth: dict) -> dict:
     """Three users at once: one tokenizes, one classifies, one loads data then does both.
 
@@ -107,11 +111,8 @@ def _users(live_app, run_dir: str, requests: int, truth: dict) -> dict:
 
     def classify(client, text):
         out = timed(client, "/classify", *_classify_args(run_dir, text))
-        if out is None:
-            return
-        got, want = _confidences(out), truth[text]["/classify"]
-        if got.keys() != want.keys() or any(abs(got[k] - want[k]) > SCORE_TOLERANCE for k in want):
-            errors.append(f"/classify {text!r}: {got} instead of {want}")
+        if out is not None and not _same_scores(_confidences(out), truth[text]["/classify"]):
+            errors.append(f"/classify {text!r}: {_confidences(out)} instead of {truth[text]['/classify']}")
 
     def user(kind, offset):
         try:
