@@ -68,3 +68,14 @@ def cpu_kind() -> str:
 def load_average() -> float:
     """The 1-minute load average: other processes on the shared cores skew every timing."""
     return round(os.getloadavg()[0], 2)
+
+
+def stop_app(proc) -> None:
+    """Stop a launched ``python app.py``: politely, then for sure."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

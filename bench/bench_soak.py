@@ -32,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, write_json  # sets the offline environment: before torch loads
+from _common import ROOT, stop_app, write_json  # sets the offline environment: before torch loads
 BASELINE_REQUESTS = 20
 
 
@@ -191,11 +191,7 @@ def main(argv=None) -> dict:
         after_ok = alive and isinstance(quiet.predict(args.model, "", "still here?", "", 3, "auto", "en",
                                                       api_name="/classify")[0], dict)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
     lat, series = result["latencies"], result["rss_series"]
     wrong = mismatches(result["answers"], truth)

@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 
-from _common import RESULTS, ROOT, cpu_kind, cpu_name, load_average, write_json
+from _common import RESULTS, ROOT, cpu_kind, cpu_name, load_average, stop_app, write_json
 
 GOAL_S = 6.0
 GIVE_UP_S = 120.0
@@ -56,11 +56,7 @@ def time_to_first_page() -> float:
             time.sleep(0.05)
         raise RuntimeError(f"no page after {GIVE_UP_S:.0f} s")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
 def main(argv=None) -> dict:
