@@ -36,3 +36,46 @@ def write_json(path: Path, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def cpu_name() -> str:
+    """The CPU's model name from /proc/cpuinfo (the platform's guess elsewhere)."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
+def cpu_kind() -> str:
+    """The kind of CPU by its matmul instructions, from /proc/cpuinfo flags: amx, avx512_bf16, avx2 or other.
+
+    Results files are named for it, so a run on one kind of machine never overwrites another's.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            flags = set(next(line.split(":", 1)[1].split() for line in info if line.startswith("flags")))
+    except (OSError, StopIteration):
+        return "other"
+    for kind, flag in (("amx", "amx_bf16"), ("avx512_bf16", "avx512_bf16"), ("avx2", "avx2")):
+        if flag in flags:
+            return kind
+    return "other"
+
+
+def load_average() -> float:
+    """The 1-minute load average: other processes on the shared cores skew every timing."""
+    return round(os.getloadavg()[0], 2)
+
+
+def stop_app(proc) -> None:
+    """Stop a launched ``python app.py``: politely, then for sure."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

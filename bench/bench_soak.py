@@ -6,6 +6,8 @@ Starts ``python app.py`` on 127.0.0.1 (a free port, offline), warms the model up
 2. soak: ``--requests`` requests (default 500) from ``--clients`` (default 8) concurrent
    clients, each with its own gradio_client session, texts drawn from the bundled samples.
 
+Every soak answer is compared with what the quiet client alone gets for the same text
+(``mismatches``, goal: 0): a request answered with another user's result counts as wrong.
 Reports errors (goal: 0), p50/p95/max latency and their ratio to the baseline, throughput,
 and the server's resident memory (psutil) after warm-up, half-way and at the end, so a leak
 shows as growth. Writes bench/results/soak.json (or ``--out``).
@@ -30,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, write_json  # sets the offline environment: before torch loads
+from _common import ROOT, stop_app, write_json  # sets the offline environment: before torch loads
 BASELINE_REQUESTS = 20
 
 
@@ -90,15 +92,28 @@ def rss_mb(pid: int) -> float:
 SERVER_MS = re.compile(r"Model A: ([0-9.]+) ms on the server")
 
 
-def _classify(client, model: str, text: str) -> tuple[float, float]:
-    """(round-trip ms as the client sees it, the model's own ms as the server reports it)."""
+SCORE_TOLERANCE = 1e-4  # the same text alone or among concurrent requests: the same scores, to float noise
+
+
+def _classify(client, model: str, text: str) -> tuple[float, float, dict]:
+    """(round-trip ms as the client sees it, the model's own ms as the server reports it, label -> score)."""
     start = time.perf_counter()
     label, _b, latency, *_ = client.predict(model, "", text, "", 3, "auto", "en", api_name="/classify")
     elapsed = (time.perf_counter() - start) * 1000
     found = SERVER_MS.search(str(latency))
     if not isinstance(label, dict) or "label" not in label or not found:
         raise RuntimeError(f"unexpected answer: {str(label)[:100]} {str(latency)[:100]}")
-    return elapsed, float(found.group(1))
+    return elapsed, float(found.group(1)), {c["label"]: c["confidence"] for c in label.get("confidences", [])}
+
+
+def mismatches(answers: list[tuple[str, dict]], truth: dict[str, dict]) -> list[str]:
+    """The concurrent answers that differ from the single-client answer for the same text."""
+    wrong = []
+    for text, got in answers:
+        want = truth[text]
+        if got.keys() != want.keys() or any(abs(got[k] - want[k]) > SCORE_TOLERANCE for k in want):
+            wrong.append(f"{text[:60]!r}: {got} instead of {want}")
+    return wrong
 
 
 def soak(url: str, pid: int, requests: int, clients: int, model: str) -> dict:
@@ -107,6 +122,7 @@ def soak(url: str, pid: int, requests: int, clients: int, model: str) -> dict:
     pool = texts_pool()
     latencies: list[float] = []
     server: list[float] = []
+    answers: list[tuple[str, dict]] = []  # (text, label -> score) of every soak request
     errors: list[str] = []
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -128,11 +144,13 @@ def soak(url: str, pid: int, requests: int, clients: int, model: str) -> dict:
                     series.append((i, round(rss_mb(pid), 1)))
             if i is None:
                 return
+            text = rng.choice(pool)
             try:
-                ms, server_ms = _classify(client, model, rng.choice(pool))
+                ms, server_ms, scores = _classify(client, model, text)
                 with lock:
                     latencies.append(ms)
                     server.append(server_ms)
+                    answers.append((text, scores))
             except Exception as exc:  # noqa: BLE001 - counted and reported, the soak goes on
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}"[:300])
@@ -144,7 +162,8 @@ def soak(url: str, pid: int, requests: int, clients: int, model: str) -> dict:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - start
-    return {"latencies": latencies, "server_ms": server, "errors": errors, "wall_s": wall, "rss_series": series}
+    return {"latencies": latencies, "server_ms": server, "answers": answers, "errors": errors, "wall_s": wall,
+            "rss_series": series}
 
 
 def main(argv=None) -> dict:
@@ -167,23 +186,24 @@ def main(argv=None) -> dict:
         baseline = [_classify(quiet, args.model, pool[i % len(pool)])[0] for i in range(BASELINE_REQUESTS)]
         result = soak(url, proc.pid, args.requests, args.clients, args.model)
         rss_after = rss_mb(proc.pid)
+        truth = {text: _classify(quiet, args.model, text)[2] for text in {text for text, _ in result["answers"]}}
         alive = proc.poll() is None
         after_ok = alive and isinstance(quiet.predict(args.model, "", "still here?", "", 3, "auto", "en",
                                                       api_name="/classify")[0], dict)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
     lat, series = result["latencies"], result["rss_series"]
+    wrong = mismatches(result["answers"], truth)
     base_p50 = statistics.median(baseline)
     mid = next((mb for n, mb in series if n >= args.requests // 2), None)
     report = {
         "requests": args.requests, "clients": args.clients, "model": args.model,
         "completed": len(lat), "errors": len(result["errors"]), "error_samples": result["errors"][:5],
         "server_alive_after": bool(after_ok),
+        "compared_with_single_client": len(result["answers"]),
+        "distinct_answers": len({tuple(sorted(scores.items())) for scores in truth.values()}),
+        "mismatches": len(wrong), "mismatch_samples": wrong[:5],
         "baseline_p50_ms": round(base_p50, 1),
         "p50_ms": round(percentile(lat, 50), 1), "p95_ms": round(percentile(lat, 95), 1),
         "max_ms": round(max(lat), 1) if lat else None,
@@ -202,7 +222,8 @@ def main(argv=None) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
     out = write_json(Path(args.out), report)
-    print(f"{report['completed']}/{args.requests} requests from {args.clients} clients, {report['errors']} errors; "
+    print(f"{report['completed']}/{args.requests} requests from {args.clients} clients, {report['errors']} errors, "
+          f"{report['mismatches']} answers unlike the single client's; "
           f"p50 {report['p50_ms']} ms ({report['p50_vs_baseline']}x a quiet app's {report['baseline_p50_ms']} ms), "
           f"p95 {report['p95_ms']} ms ({report['p95_vs_baseline']}x); model time on the server p50 "
           f"{report['server_model_p50_ms']} ms; {report['throughput_rps']} req/s; "
@@ -212,4 +233,4 @@ def main(argv=None) -> dict:
 
 if __name__ == "__main__":
     report = main()
-    sys.exit(0 if report["errors"] == 0 and report["server_alive_after"] else 1)
+    sys.exit(0 if report["errors"] == 0 and report["mismatches"] == 0 and report["server_alive_after"] else 1)

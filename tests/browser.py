@@ -6,12 +6,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures_wait import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots; git-ignored
@@ -33,24 +34,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _answers(url: str, proc) -> bool:
+    if proc.poll() is not None:
+        pytest.fail(f"app.py exited with code {proc.returncode}; see tests/artifacts/app.log")
+    try:
+        urllib.request.urlopen(url + "/", timeout=5).read()
+        return True
+    except OSError:
+        return False
+
+
 @contextmanager
-def served_app(extra_env: dict | None = None, timeout: float = 60.0):
-    """Run ``python app.py`` on a free loopback port; yield its URL."""
+def served_app(extra_env: dict | None = None):
+    """Run ``python app.py`` on a free loopback port; yield its URL once it answers (however long that takes)."""
     port = free_port()
     env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", **(extra_env or {}))
     log = open(ARTIFACTS_LOG(), "ab")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        start = time.perf_counter()
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.perf_counter() - start > timeout:
-                    raise RuntimeError("the app did not start; see tests/artifacts/app.log")
-                time.sleep(0.25)
+        wait_until(lambda: _answers(url, proc), "app.py serving its page", poll=0.25)
         yield url
     finally:
         proc.terminate()

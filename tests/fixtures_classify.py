@@ -1,4 +1,4 @@
-"""Run directories for the Classify/Hub tests, made from the tiny fixture models (no training needed)."""
+"""Run directories for the Classify/Hub/inference tests: real runs of the engine on the tiny fixture models."""
 from __future__ import annotations
 
 import json
@@ -7,17 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CARD = """---
-library_name: transformers
-pipeline_tag: text-classification
-tags:
-- text-classification
-- fine-tune-studio
----
-# Tiny test classifier
-
-Labels: neg, pos.
-"""
+from tests.fixtures_train_tab import train_run
 
 
 def spread_weights(model_dir: Path, dest: Path, std: float = 0.4, seed: int = 0) -> Path:
@@ -40,20 +30,6 @@ def spread_weights(model_dir: Path, dest: Path, std: float = 0.4, seed: int = 0)
     return dest
 
 
-def make_run_dir(model_dir: Path, dest: Path, status: str = "completed", global_step: int = 12) -> Path:
-    """A run dir as the engine leaves it: save_pretrained files + config.yaml, results.json, metrics, card."""
-    from trainer_core.config import TrainConfig
-
-    shutil.copytree(model_dir, dest)
-    (dest / "config.yaml").write_text(TrainConfig(model="default", sample="imdb_en").to_yaml(), "utf-8")
-    results = {"status": status, "eval_accuracy": 0.75, "eval_macro_f1": 0.74, "global_step": global_step,
-               "label_names": ["neg", "pos"], "model_ref": "default", "newly_initialized": ["classifier.weight"]}
-    (dest / "results.json").write_text(json.dumps(results), "utf-8")
-    (dest / "metrics.jsonl").write_text(json.dumps({"kind": "done", "step": global_step}) + "\n", "utf-8")
-    (dest / "README.md").write_text(CARD, "utf-8")
-    return dest
-
-
 @pytest.fixture(scope="session")
 def spread_bert_dir(tiny_bert_dir, tmp_path_factory) -> Path:
     return spread_weights(tiny_bert_dir, tmp_path_factory.mktemp("spread-bert"))
@@ -66,11 +42,21 @@ def spread_roberta_dir(tiny_roberta_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_run_dir(spread_bert_dir, tmp_path_factory) -> Path:
-    """A finished run (read-only for tests: copy it before changing anything)."""
-    return make_run_dir(spread_bert_dir, tmp_path_factory.mktemp("runs") / "20250101-000000-tiny-trainer")
+    """A finished run trained from the spread tiny BERT (read-only for tests: copy it before changing anything).
+
+    Starting from the spread weights keeps the scores clearly different from text to text, so
+    comparing two code paths on them proves something; a few steps at a small rate keep them so.
+    """
+    return train_run(spread_bert_dir, tmp_path_factory.mktemp("runs") / "tiny-trained", max_steps=6, eval_every=3,
+                     learning_rate=1e-3, baseline=False)
 
 
 @pytest.fixture
-def run_copy(spread_bert_dir, tmp_path) -> Path:
-    """A fresh run dir a test may modify."""
-    return make_run_dir(spread_bert_dir, tmp_path / "run")
+def run_copy(tiny_run_dir, tmp_path) -> Path:
+    """A fresh copy of the trained run that a test may modify."""
+    return Path(shutil.copytree(tiny_run_dir, tmp_path / "run"))
+
+
+def run_results(run_dir: Path) -> dict:
+    """What the engine wrote in results.json: the truth a test compares the app's figures with."""
+    return json.loads((Path(run_dir) / "results.json").read_text("utf-8"))

@@ -53,3 +53,45 @@ def failing_forward(monkeypatch):
 
     monkeypatch.setattr(BertForSequenceClassification, "forward", forward)
     return calls
+
+
+def independent_baseline(prepared) -> dict[str, float]:
+    """The TF-IDF + logistic regression baseline fitted here with sklearn alone, on the prepared splits:
+    the truth ``trainer_core.baseline`` is compared with. Its settings are the documented ones
+    (char_wb 1-3 n-grams, sublinear tf, C, max_iter); pairs use |a-b|, a*b and the scaled cosine."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from trainer_core import baseline
+
+    m, splits = prepared.mapping, prepared.splits
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
+                          max_features=baseline.MAX_FEATURES, dtype=np.float32)
+
+    def texts(split, column):
+        return ["" if v is None else str(v) for v in split[column]]
+
+    if m.text_pair is None:
+        vec.fit(texts(splits["train"], m.text))
+        features = lambda split: vec.transform(texts(split, m.text))  # noqa: E731
+    else:
+        vec.fit(texts(splits["train"], m.text) + texts(splits["train"], m.text_pair))
+
+        def features(split):
+            a, b = vec.transform(texts(split, m.text)), vec.transform(texts(split, m.text_pair))
+            cosine = np.asarray(a.multiply(b).sum(axis=1)) * baseline.COSINE_SCALE
+            return hstack([abs(a - b), a.multiply(b), csr_matrix(cosine)]).tocsr()
+
+    model = LogisticRegression(C=baseline.C, max_iter=baseline.MAX_ITER, random_state=prepared.report.get("seed", 42))
+    model.fit(features(splits["train"]), list(splits["train"][m.label]))
+    truth = {}
+    for split, prefix in (("validation", ""), ("test", "test_")):
+        if split in splits:
+            want, got = list(splits[split][m.label]), model.predict(features(splits[split]))
+            truth[f"{prefix}accuracy"] = accuracy_score(want, got)
+            truth[f"{prefix}macro_f1"] = f1_score(want, got, average="macro",
+                                                  labels=list(range(len(prepared.label_names))), zero_division=0)
+    return truth

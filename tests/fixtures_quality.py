@@ -16,16 +16,19 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 def run_pipeline(dsd, source: dict, mapping=None, **split) -> None:
     """What the Dataset tab does after a load; any exception except StudioError fails the test."""
-    from trainer_core.data import prepare
-    from trainer_core.data_code import emit_code
     from trainer_core.data_describe import describe, page_rows, suggest_split
 
     summary = describe(dsd)
     first = dsd[summary["first_split"]]
     page_rows(first, 0, 10, summary["label_column"])
-    if mapping is None and summary["mapping"] is None:
-        return
-    split = split or suggest_split(summary)
+    if mapping is not None or summary["mapping"] is not None:  # else nothing to prepare: the tab stops here too
+        _prepare_and_check(dsd, source, mapping, split or suggest_split(summary))
+
+
+def _prepare_and_check(dsd, source: dict, mapping, split: dict) -> None:
+    from trainer_core.data import prepare
+    from trainer_core.data_code import emit_code
+
     eval_dsd = None
     if split.get("eval_split"):
         from datasets import DatasetDict
@@ -35,11 +38,11 @@ def run_pipeline(dsd, source: dict, mapping=None, **split) -> None:
         prepared = prepare(dsd, mapping, train_rows=split.get("train_rows") or None,
                            eval_rows=split.get("eval_rows") or None, test_rows=split.get("test_rows") or 0,
                            seed=split.get("seed", 42), eval_dsd=eval_dsd)
-    except StudioError as err:
+    except StudioError as err:  # a refusal must be a clear, translated message
         assert err.render("ko")
-        return
-    check_prepared(prepared)
-    emit_code(source, prepared, data_path=source.get("name"))
+    else:
+        check_prepared(prepared)
+        emit_code(source, prepared, data_path=source.get("name"))
 
 
 def check_prepared(prepared) -> None:

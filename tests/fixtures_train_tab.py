@@ -1,10 +1,11 @@
 """Train tab fixtures: a real (tiny) finished run, form values for a tiny config, and a job-lock guard."""
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import pytest
 
+from tests.fixtures_wait import wait_until
 from trainer_core.config import TrainConfig
 from trainer_core.jobs import JOBS
 from trainer_core.presets import TAB_DEFAULTS
@@ -24,15 +25,20 @@ def tiny_form(model_dir, **changes) -> list:
     return form_values(tiny_config(model_dir, **changes))
 
 
+def train_run(model_dir, dest, **changes) -> Path:
+    """A real run of the engine on the tiny config: every file a finished run has, predictions
+    included, with the metrics it really measured."""
+    from trainer_core.engine import run_training
+
+    result = run_training(tiny_config(model_dir, output_dir=str(dest), **changes))
+    assert result.status == "completed", result.error
+    return Path(result.run_dir)
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tiny_bert_dir, tmp_path_factory):
     """A finished Trainer run of the tiny BERT with the baseline (a real run directory)."""
-    from trainer_core.engine import run_training
-
-    out = tmp_path_factory.mktemp("tt-run") / "run"
-    result = run_training(tiny_config(tiny_bert_dir, output_dir=str(out)))
-    assert result.status == "completed", result.error
-    return result.run_dir
+    return train_run(tiny_bert_dir, tmp_path_factory.mktemp("tt-run") / "run")
 
 
 @pytest.fixture
@@ -43,6 +49,4 @@ def free_jobs():
     if current is not None:
         current.stop()
         current.join(60)
-    deadline = time.time() + 60
-    while JOBS.busy() and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not JOBS.busy(), "the job lock to be released")

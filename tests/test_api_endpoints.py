@@ -6,6 +6,8 @@ decided it belongs in the API (add it to PUBLIC with a call below) or made it pr
 from __future__ import annotations
 
 import csv
+import json
+from pathlib import Path
 
 import pytest
 from gradio_client import handle_file
@@ -97,19 +99,26 @@ def test_token_stats_on_a_bundled_sample(client):
 
 
 def test_classify_single_lines_and_csv(client, tiny_run_dir, tmp_path):
+    from trainer_core.inference import Predictor
+
     run = str(tiny_run_dir)
+    direct = Predictor.load(run, precision="auto")  # the truth: the same model called from Python
     label_a, label_b, latency, facts, code_pipe, code_direct = client.predict(
         run, "", "a wonderful film", "", 2, "auto", "en", api_name="/classify")
-    assert label_a["label"] in ("neg", "pos") and len(label_a["confidences"]) == 2
+    truth = direct.predict(["a wonderful film"])[0]
+    assert label_a["label"] == truth.label and not label_b  # no model B asked for
+    assert {c["label"]: c["confidence"] for c in label_a["confidences"]} == pytest.approx(truth.scores, abs=1e-4)
     assert "ms" in latency and "neg, pos" in facts and 'pipeline("text-classification"' in code_pipe
     table = client.predict(run, "great film\n\nawful film", "auto", "en", api_name="/classify_lines")
     assert [row[0] for row in table["data"]] == ["great film", "awful film"]
-    assert {row[1] for row in table["data"]} <= {"neg", "pos"}
+    assert [row[1] for row in table["data"]] == [p.label for p in direct.predict(["great film", "awful film"])]
     src = tmp_path / "batch.csv"
     src.write_text("text,id\ngreat film,1\nawful film,2\n", encoding="utf-8")
     out_file, summary = client.predict(run, handle_file(str(src)), "", "auto", "en", api_name="/classify_csv")
     rows = list(csv.reader(open(out_file, encoding="utf-8-sig")))  # written with a BOM for Excel
     assert rows[0][:2] == ["text", "id"] and "predicted_label" in rows[0] and len(rows) == 3
+    labels = [row[rows[0].index("predicted_label")] for row in rows[1:]]
+    assert labels == [p.label for p in direct.predict(["great film", "awful film"])]
     assert "2 rows in, 2 rows out" in summary
 
 
@@ -119,11 +128,17 @@ def test_stop_without_a_job(client):
 
 
 def test_estimate_and_train_a_tiny_model(client, tiny_bert_dir, free_jobs):
+    from trainer_core.inference import Predictor
+
     form = tiny_form(tiny_bert_dir, max_steps=4, eval_every=2)
     estimate = client.predict("form", *form, "en", api_name="/estimate")
     assert "4 optimizer steps" in estimate
     status, *_rest = client.predict("api-test-owner", "form", *form, "ko", api_name="/train")
     assert status.startswith("끝났습니다.")
     run_dir = status.split("끝났습니다. ", 1)[1].split("에 저장했습니다")[0]
+    results = json.loads(Path(run_dir, "results.json").read_text("utf-8"))
+    assert results["status"] == "completed" and results["global_step"] == 4  # the steps the form asked for
     label = client.predict(run_dir, "", "a wonderful film", "", 2, "auto", "en", api_name="/classify")[0]
-    assert label["label"] in ("neg", "pos")  # the run just trained is usable at once
+    truth = Predictor.load(run_dir, precision="auto").predict(["a wonderful film"])[0]
+    assert label["label"] == truth.label  # the run just trained is usable at once, and is the model saved
+    assert {c["label"]: c["confidence"] for c in label["confidences"]} == pytest.approx(truth.scores, abs=1e-4)

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from tests.fixtures_engine import independent_baseline
 from trainer_core.baseline import run_baseline
 from trainer_core.data import prepare
 from trainer_core.loaders import load_sample
@@ -22,7 +23,9 @@ def test_ynat_sample_beats_majority_and_reports_the_split():
     assert result["num_train_rows"] == prepared.splits["train"].num_rows
     assert result["num_eval_rows"] == 70
     assert result["accuracy"] > _majority_share(prepared.splits["validation"], prepared.mapping.label) + 0.2
-    assert 0 < result["macro_f1"] <= 1 and "f1" not in result  # seven classes: no binary F1
+    truth = independent_baseline(prepared)
+    assert (result["accuracy"], result["macro_f1"]) == pytest.approx((truth["accuracy"], truth["macro_f1"]), abs=1e-9)
+    assert "f1" not in result  # seven classes: no binary F1
     assert set(result["per_class"]) == set(prepared.label_names)
     assert sum(map(sum, result["confusion_matrix"])) == 70
     assert result["runtime"] > 0 and "char_wb" in result["method"]
@@ -32,14 +35,17 @@ def test_deterministic_and_test_split_scored():
     prepared = prepare(load_sample("imdb_en"), eval_rows=30, test_rows=30, seed=7)
     first, second = run_baseline(prepared), run_baseline(prepared)
     assert first["accuracy"] == second["accuracy"] and first["confusion_matrix"] == second["confusion_matrix"]
-    assert "f1" in first and 0 <= first["test_accuracy"] <= 1 and "test_macro_f1" in first
+    truth = independent_baseline(prepared)
+    assert "f1" in first and first["test_accuracy"] == pytest.approx(truth["test_accuracy"], abs=1e-9)
+    assert first["test_macro_f1"] == pytest.approx(truth["test_macro_f1"], abs=1e-9)
 
 
 def test_sentence_pairs_use_both_texts():
     prepared = prepare(load_sample("mrpc_en"), eval_rows=20, seed=42)
     assert prepared.is_pair
     result = run_baseline(prepared)
-    assert 0 <= result["accuracy"] <= 1 and "f1" in result
+    truth = independent_baseline(prepared)
+    assert result["accuracy"] == pytest.approx(truth["accuracy"], abs=1e-9) and "f1" in result
     # The pair features read both sides: identical texts have no one-sided n-grams and cosine 1.
     from trainer_core import baseline
 

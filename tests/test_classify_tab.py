@@ -5,7 +5,7 @@ import json
 import gradio as gr
 import pytest
 
-from tests.fixtures_classify import run_copy, spread_bert_dir, tiny_run_dir  # noqa: F401
+from tests.fixtures_classify import run_copy, run_results, spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_hub import fake_hub  # noqa: F401
 from trainer_core.batch import predict_csv, read_table
 from trainer_core.errors import StudioError
@@ -24,15 +24,28 @@ def test_classify_handler_matches_predict_json(tiny_run_dir):
     assert label_b is None
     top1 = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 1, "auto", "en")[0]
     assert list(top1) == [expected["label"]]  # the top-k slider limits the classes shown
-    assert "ms" in latency and "neg, pos" in facts and "0.750" in facts
+    accuracy = run_results(tiny_run_dir)["eval_accuracy"]  # what the run measured, shown to 3 places
+    assert "ms" in latency and "neg, pos" in facts and f"accuracy of this run: {accuracy:.3f}" in facts
     assert str(tiny_run_dir) in code_pipe and 'pipeline("text-classification"' in code_pipe
     assert "softmax" in code_direct and "a wonderful film" in code_direct
 
 
-def test_side_by_side_before_and_after_fine_tuning(tiny_run_dir):
-    assert tab._before(str(tiny_run_dir), "en") == "default"  # the run's config.yaml says it started there
-    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", "a wonderful film", "", 5, "auto", "ko")
-    assert set(label_b) == {"neg", "pos"}  # the base model gets the run's labels, head untrained
+def test_side_by_side_before_and_after_fine_tuning(tiny_run_dir, spread_bert_dir):
+    from trainer_core.inference import get_predictor
+
+    text = "a wonderful film"
+    before = tab._before(str(tiny_run_dir), "en")
+    assert before == str(spread_bert_dir)  # the model the run really started from (its config.yaml)
+    label_a, label_b, latency, *_ = tab._classify(str(tiny_run_dir), before, text, "", 5, "auto", "en")
+    after_truth = get_predictor(str(tiny_run_dir), precision="auto")[0].predict([text])[0].scores
+    before_truth = get_predictor(before, precision="auto")[0].predict([text])[0].scores
+    assert label_a == pytest.approx(after_truth, abs=1e-6) and label_b == pytest.approx(before_truth, abs=1e-6)
+    assert abs(label_a["pos"] - label_b["pos"]) > 1e-3  # training moved the scores: A and B are not one model
+    assert "Model B" in latency and "untrained" not in latency
+    # The untrained built-in model as B gets the run's labels, and says its head is untrained.
+    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", text, "", 5, "auto", "ko")
+    default_truth = get_predictor("default", id2label={0: "neg", 1: "pos"}, precision="auto")[0].predict([text])[0]
+    assert label_b == pytest.approx(default_truth.scores, abs=1e-6)
     assert "모델 B" in latency and "학습되지 않아" in latency
     with pytest.raises(StudioError):
         tab._before("default", "en")
@@ -97,7 +110,8 @@ def test_model_choices_list_session_runs_first_then_default(tiny_run_dir, monkey
     state = {"job-1": {"run_dir": str(tiny_run_dir)}, "job-2": "/gone/away"}
     assert session_run_dirs(state) == [str(tiny_run_dir)]
     choices = model_choices(state, "ko")
-    assert choices[0][1] == str(tiny_run_dir) and "이번 세션" in choices[0][0] and "0.750" in choices[0][0]
+    accuracy = run_results(tiny_run_dir)["eval_accuracy"]
+    assert choices[0][1] == str(tiny_run_dir) and "이번 세션" in choices[0][0] and f"{accuracy:.3f}" in choices[0][0]
     assert choices[-1][1] == "default"
     model_a, model_b, push_runs, examples = tab._refresh(state, None, "en")
     assert [v for _, v in push_runs.choices] == [str(tiny_run_dir)]

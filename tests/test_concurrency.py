@@ -16,6 +16,7 @@ import pytest
 from tests.fixtures_classify import spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_quality import app_error, client_for, live_app  # noqa: F401
 from tests.fixtures_train_tab import free_jobs, tiny_config  # noqa: F401
+from tests.fixtures_wait import wait_until
 from trainer_core.errors import BusyError
 from trainer_core.jobs import JOBS
 
@@ -33,10 +34,8 @@ def _running_job(owner: str, tiny_bert_dir, **changes):
     config = tiny_config(tiny_bert_dir, **dict(dict(max_steps=100_000, eval_every=0, log_every=5, baseline=False),
                                                **changes))
     job = JOBS.start(config, owner=owner)
-    deadline = time.monotonic() + 60
-    while not any(e.kind == "step" for e in job.events):
-        assert time.monotonic() < deadline and job.state == "running", [e.message for e in job.events][-3:]
-        time.sleep(0.05)
+    wait_until(lambda: any(e.kind == "step" for e in job.events) or job.done, f"{owner}'s first step")
+    assert job.state == "running", [e.message for e in job.events][-3:]
     return job
 
 
@@ -44,14 +43,57 @@ def _last_step(job) -> int:
     return max((e.step or 0 for e in list(job.events) if e.kind == "step"), default=0)
 
 
-def _users(live_app, run_dir: str, requests: int) -> dict:
-    """Three users at once: one tokenizes, one classifies, one loads data then does both."""
+def _tokenize_args(text: str) -> tuple:
+    return ("text", text, "", "default", "roberta-style", "do_not_pad", "none", 32, False, "en")
+
+
+def _classify_args(run_dir: str, text: str) -> tuple:
+    return (run_dir, "", text, "", 2, "auto", "en")
+
+
+def _token_ids(out) -> dict:
+    return {side: out[2][side]["raw"]["input_ids"] for side in ("tokenizer_a", "tokenizer_b")}
+
+
+def _confidences(out) -> dict:
+    return {c["label"]: c["confidence"] for c in out[0]["confidences"]}
+
+
+def single_client_answers(live_app, run_dir: str) -> dict:
+    """What one client alone gets for every text: the truth each concurrent answer is compared with.
+
+    The texts must get clearly different scores, or a mix-up between two users would go unseen.
+    """
+    alone = client_for(live_app)
+    answers = {text: {"/classify": _confidences(alone.predict(*_classify_args(run_dir, text), api_name="/classify")),
+                      "/tokenize": _token_ids(alone.predict(*_tokenize_args(text), api_name="/tokenize"))}
+               for text in TEXTS}
+    answers["/load_sample"] = alone.predict("imdb_en", "en", api_name="/load_sample")
+    pos = sorted(answers[text]["/classify"]["pos"] for text in TEXTS)
+    assert min(b - a for a, b in zip(pos, pos[1:])) > 10 * SCORE_TOLERANCE, pos
+    assert len({str(answers[text]["/tokenize"]) for text in TEXTS}) == len(TEXTS)
+    return answers
+
+
+SCORE_TOLERANCE = 1e-4  # one text alone or among other requests: the same numbers, to float noise
+
+
+def _same_scores(got: dict, want: dict) -> bool:
+    return got.keys() == want.keys() and all(abs(got[k] - want[k]) <= SCORE_TOLERANCE for k in want)
+
+
+def _users(live_app, run_dir: str, requests: int, truth: dict) -> dict:
+    """Three users at once: one tokenizes, one classifies, one loads data then does both.
+
+    Each user starts at another text, so at any moment the users ask about different texts,
+    and every answer must be the one a single client gets for that user's own text.
+    """
     latencies: dict[str, list[float]] = {"/tokenize": [], "/classify": [], "/load_sample": []}
     errors: list[str] = []
     lock = threading.Lock()
 
     def timed(client, api, *args):
-        start = time.perf_counter()
+        start = time.perf_counter()  # latencies are reported in the artifact, never asserted
         try:
             out = client.predict(*args, api_name=api)
         except Exception as exc:  # noqa: BLE001 - every failure is collected and reported
@@ -62,54 +104,54 @@ def _users(live_app, run_dir: str, requests: int) -> dict:
             latencies[api].append((time.perf_counter() - start) * 1000)
         return out
 
-    def tokenize(client, i):
-        out = timed(client, "/tokenize", "text", TEXTS[i % 4], "", "default", "roberta-style", "do_not_pad", "none",
-                    32, False, "en")
-        if out is not None and not all(out[2][side]["raw"].get("input_ids") for side in ("tokenizer_a", "tokenizer_b")):
-            errors.append(f"/tokenize: {str(out[2])[:200]}")
+    def tokenize(client, text):
+        out = timed(client, "/tokenize", *_tokenize_args(text))
+        if out is not None and _token_ids(out) != truth[text]["/tokenize"]:
+            errors.append(f"/tokenize {text!r}: {str(_token_ids(out))[:200]}")
 
-    def classify(client, i):
-        out = timed(client, "/classify", run_dir, "", TEXTS[i % 4], "", 2, "auto", "en")
-        if out is not None and out[0]["label"] not in ("neg", "pos"):
-            errors.append(f"/classify: {out[0]}")
+    def classify(client, text):
+        out = timed(client, "/classify", *_classify_args(run_dir, text))
+        if out is not None and not _same_scores(_confidences(out), truth[text]["/classify"]):
+            errors.append(f"/classify {text!r}: {_confidences(out)} instead of {truth[text]['/classify']}")
 
-    def user(kind):
+    def user(kind, offset):
         try:
             client = client_for(live_app)
             if kind == "mixed":
-                timed(client, "/load_sample", "imdb_en", "en")
+                summary = timed(client, "/load_sample", "imdb_en", "en")
+                if summary is not None and summary != truth["/load_sample"]:
+                    errors.append(f"/load_sample: {str(summary)[:200]}")
             for i in range(requests):
+                text = TEXTS[(i + offset) % len(TEXTS)]
                 if kind == "tokenize" or (kind == "mixed" and i % 2):
-                    tokenize(client, i)
+                    tokenize(client, text)
                 else:
-                    classify(client, i)
+                    classify(client, text)
         except Exception as exc:  # noqa: BLE001 - a crashed user thread must fail the test, not vanish
             errors.append(f"user {kind}: {type(exc).__name__}: {exc}"[:300])
 
-    threads = [threading.Thread(target=user, args=(kind,)) for kind in ("tokenize", "classify", "mixed")]
+    threads = [threading.Thread(target=user, args=(kind, offset))
+               for offset, kind in enumerate(("tokenize", "classify", "mixed"))]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(120)
+        thread.join()
     return {"latencies": latencies, "errors": errors}
 
 
 def test_one_user_trains_while_three_others_tokenize_and_classify(live_app, tiny_bert_dir, tiny_run_dir, free_jobs):
     run_dir = str(tiny_run_dir)
-    warm = client_for(live_app)  # models loaded once, so the comparison below is about contention only
-    warm.predict(run_dir, "", "warm", "", 2, "auto", "en", api_name="/classify")
-    warm.predict("text", "warm", "", "default", "roberta-style", "do_not_pad", "none", 32, False, "en",
-                 api_name="/tokenize")
+    truth = single_client_answers(live_app, run_dir)  # also loads the models once, before the users come
     from tests.fixtures_train_tab import tiny_form
 
-    idle = _users(live_app, run_dir, requests=6)
+    idle = _users(live_app, run_dir, requests=6, truth=truth)
     trainer = client_for(live_app)  # the fourth user trains through the Train tab's API
     stream = trainer.submit("trainer-user", "form", *tiny_form(tiny_bert_dir, max_steps=100_000, eval_every=0,
                                                                 log_every=5, baseline=False), "en", api_name="/train")
-    _wait_for(lambda: _training("trainer-user"), 60, "the trainer's job to train")
+    wait_until(lambda: _training("trainer-user"), "the trainer's job to train")
     job = JOBS.for_owner("trainer-user")
     steps_before = _last_step(job)
-    busy = _users(live_app, run_dir, requests=12)
+    busy = _users(live_app, run_dir, requests=12, truth=truth)
     assert job.state == "running" and not job.stop_requested  # training went on the whole time
     assert _last_step(job) > steps_before
     assert trainer.predict("trainer-user", "en", api_name="/stop").startswith("Stopping")
@@ -206,13 +248,6 @@ def _statuses(job) -> list[str]:
     return [out[0] for out in job.outputs() if isinstance(out, (list, tuple)) and isinstance(out[0], str)]
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
 def _training(owner: str) -> bool:
     job = JOBS.for_owner(owner)
     return job is not None and not job.done and any(e.kind == "step" for e in job.events)
@@ -224,9 +259,9 @@ def test_second_trainer_through_the_api_waits_in_line_in_korean(live_app, tiny_b
     a, b = client_for(live_app), client_for(live_app)
     first = a.submit("api-owner-a", "form", *tiny_form(tiny_bert_dir, max_steps=5000, eval_every=100, baseline=False),
                      "en", api_name="/train")
-    _wait_for(lambda: _training("api-owner-a"), 60, "A's job to train")
+    wait_until(lambda: _training("api-owner-a"), "A's job to train")
     second = b.submit("api-owner-b", "form", *tiny_form(tiny_bert_dir, max_steps=5), "ko", api_name="/train")
-    _wait_for(lambda: any("1번째" in s for s in _statuses(second)), 60, "B to be told its place")
+    wait_until(lambda: any("1번째" in s for s in _statuses(second)), "B to be told its place")
     told = next(s for s in _statuses(second) if "1번째" in s)
     assert "다른 학습이 진행 중" in told and "api-owner-a" not in told  # never names who holds the lock
     assert b.predict("api-owner-b", "ko", api_name="/stop") == "대기에서 빠졌습니다. 아무것도 시작하지 않았습니다."
@@ -237,29 +272,49 @@ def test_second_trainer_through_the_api_waits_in_line_in_korean(live_app, tiny_b
     assert not JOBS.busy()
 
 
-def test_a_client_that_disconnects_mid_training_leaves_no_lock(live_app, tiny_bert_dir, free_jobs):
+def test_a_client_that_disconnects_mid_training_leaves_no_lock(live_app, tiny_bert_dir, free_jobs, monkeypatch):
     """A real disconnect: the client process is killed while its run streams. The run finishes on the
-    server, the lock is released, and the next visitor trains."""
+    server, the lock is released, and the next visitor trains.
+
+    "While its run streams" is made an event, not a race: the job is held at its first step until
+    the client is dead, so the kill lands mid-run on a fast machine as on a slow one.
+    """
     import subprocess
     import sys
 
     from tests.fixtures_train_tab import tiny_form
+    from trainer_core.jobs import Job
 
-    values = tiny_form(tiny_bert_dir, max_steps=200, eval_every=100, baseline=False)
+    max_steps = 20
+    client_gone, held_at = threading.Event(), []
+    record = Job._record
+
+    def held_record(self, event):
+        record(self, event)
+        if self.owner == "api-owner-gone" and event.kind == "step" and not held_at:
+            held_at.append(event.step)
+            client_gone.wait(HOLD_GUARD_S)  # the training thread waits here: no more steps until the kill
+
+    monkeypatch.setattr(Job, "_record", held_record)
+    values = tiny_form(tiny_bert_dir, max_steps=max_steps, eval_every=100, baseline=False)
     code = ("import json, sys, time\nfrom gradio_client import Client\n"
             "c = Client(sys.argv[1], verbose=False)\n"
             "c.submit('api-owner-gone', 'form', *json.loads(sys.argv[2]), 'en', api_name='/train')\n"
             "time.sleep(600)\n")
     child = subprocess.Popen([sys.executable, "-c", code, live_app.local_url, json.dumps(values)])
     try:
-        _wait_for(lambda: _training("api-owner-gone"), 90, "the vanished client's job to train")
+        wait_until(lambda: held_at, "the vanished client's job to take its first step")
     finally:
         child.kill()
         child.wait(10)
     job = JOBS.for_owner("api-owner-gone")
-    assert _last_step(job) < 200  # the client vanished mid-run
+    assert not job.done and _last_step(job) == held_at[0] < max_steps  # the client vanished mid-run
+    client_gone.set()
     job.join(180)
-    assert job.state == "completed" and not JOBS.busy()
+    assert job.state == "completed" and job.result.results["global_step"] == max_steps and not JOBS.busy()
     nxt = client_for(live_app).predict("api-owner-next", "form", *tiny_form(tiny_bert_dir, max_steps=3, baseline=False),
                                        "en", api_name="/train")
     assert nxt[0].startswith("Finished.") and not JOBS.busy()
+
+
+HOLD_GUARD_S = 120.0  # a hang guard only: the test sets the event as soon as the client is dead

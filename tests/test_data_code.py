@@ -9,7 +9,7 @@ import pytest
 from datasets import DatasetDict
 
 from tests.conftest import ROOT, shared_file
-from tests.fixtures_dataset import topic_rows, write_rows
+from tests.fixtures_dataset import large_upload, mrpc_like, topic_rows, write_rows  # noqa: F401
 from trainer_core.data import ColumnMapping, prepare
 from trainer_core.data_code import emit_code
 from trainer_core.errors import StudioError
@@ -101,6 +101,20 @@ def test_emitted_code_reproduces_ynat_and_mrpc(tmp_path):
     mrpc_code = emit_code(source, mrpc, eval_source=ev_source)
     assert "quoting=csv.QUOTE_NONE" in mrpc_code and "encoding='utf-8-sig'" in mrpc_code
     _run_all(tmp_path, [(ynat_code, ynat), (mrpc_code, mrpc)])
+
+
+def test_emitted_code_reproduces_a_large_upload_and_an_mrpc_shaped_pair(tmp_path, large_upload, mrpc_like):
+    """The test above on files written here, so it runs without ../shared."""
+    dsd, source = load_file_with_source(large_upload[0])
+    big = prepare(dsd, train_rows=10_000, eval_rows=1_000, test_rows=1_000, seed=42)
+    big_code = emit_code(source, big)
+    assert "class_encode_column('label')" in big_code and "stratify_by_column='label'" in big_code
+    dsd, source = load_file_with_source(mrpc_like["train"])
+    ev, ev_source = load_file_with_source(mrpc_like["dev"])
+    pairs = prepare(dsd, eval_dsd=ev, seed=42)
+    pairs_code = emit_code(source, pairs, eval_source=ev_source)
+    assert "quoting=csv.QUOTE_NONE" in pairs_code and "encoding='utf-8-sig'" in pairs_code
+    _run_all(tmp_path, [(big_code, big), (pairs_code, pairs)])
 
 
 def test_hub_sources_emit_the_matching_load_call_and_compile():

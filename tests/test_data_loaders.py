@@ -3,7 +3,8 @@ import datasets
 import pytest
 
 from tests.conftest import shared_file
-from tests.fixtures_dataset import FakeStream, topic_rows, write_rows
+from tests.fixtures_dataset import (LARGE_ROWS, LARGE_TOPICS, MRPC_HEADER, MRPC_LIKE_ROWS,  # noqa: F401
+                                    FakeStream, large_upload, mrpc_like, mrpc_like_pairs, topic_rows, write_rows)
 from trainer_core import loaders
 from trainer_core.data import detect_mapping
 from trainer_core.errors import HubUnreachableError, StudioError
@@ -27,6 +28,32 @@ def test_ynat_through_the_upload_path_has_45678_rows_and_seven_topics():
 def test_mrpc_is_detected_as_a_sentence_pair_task():
     dsd = load_file(shared_file("mrpc", "train.tsv"))
     assert dsd["train"].num_rows == 3668
+    mapping = detect_mapping(dsd)
+    assert (mapping.text, mapping.text_pair, mapping.label) == ("#1 String", "#2 String", "Quality")
+
+
+def test_a_45678_row_generated_upload_counts_every_row_and_label(large_upload):
+    """What the YNAT test above checks, on a file written here (no ../shared needed)."""
+    from trainer_core.data_describe import describe
+
+    path, counts = large_upload
+    dsd, source = load_file_with_source(path, max_bytes=50 * 2**20, name="headlines.tsv")
+    summary = describe(dsd)
+    assert summary["splits"] == {"train": LARGE_ROWS}
+    assert summary["label_names"] == sorted(LARGE_TOPICS) and dict(summary["distribution"]["train"]) == counts
+    assert dsd["train"]["text"][42].endswith("\t")  # the quoted title that ends in a TAB is read whole
+    assert source["load_kwargs"]["sep"] == "\t" and source["name"] == "headlines.tsv"
+
+
+def test_an_mrpc_shaped_file_with_bom_and_bare_quotes_is_a_sentence_pair_task(mrpc_like):
+    """What the MRPC test above checks, on a file written here: the BOM does not stick to 'Quality',
+    bare quotes are read literally, and the pair columns are found by their names."""
+    dsd = load_file(mrpc_like["train"])
+    written = mrpc_like_pairs(MRPC_LIKE_ROWS["train"], seed=0)
+    assert dsd["train"].column_names == MRPC_HEADER
+    assert dsd["train"]["#1 String"][:] == [one for _, one, _ in written]
+    assert dsd["train"]["#2 String"][:] == [two for _, _, two in written]
+    assert dsd["train"]["Quality"][:] == [quality for quality, _, _ in written]
     mapping = detect_mapping(dsd)
     assert (mapping.text, mapping.text_pair, mapping.label) == ("#1 String", "#2 String", "Quality")
 

@@ -5,7 +5,7 @@ import pytest
 from datasets import ClassLabel, Dataset, DatasetDict
 
 from tests.conftest import shared_file
-from tests.fixtures_dataset import topic_rows, write_rows
+from tests.fixtures_dataset import MRPC_LIKE_ROWS, mrpc_like, mrpc_like_pairs, topic_rows, write_rows  # noqa: F401
 from trainer_core.data import ColumnMapping, cast_labels, detect_mapping, prepare, validate_mapping
 from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.loaders import load_file, load_sample
@@ -195,6 +195,15 @@ def test_mrpc_prepares_as_pairs_with_int_labels():
     assert prepared.is_pair and prepared.label_names == ["0", "1"]
     assert prepared.report["rows"] == {"train": 3668, "validation": 408}
     assert Counter(prepared.splits["validation"]["Quality"][:]) == {1: 279, 0: 129}
+
+
+def test_an_mrpc_shaped_file_prepares_as_pairs_with_int_labels(mrpc_like):
+    """The MRPC test above on files written here: dev is the validation split, labels stay 0/1."""
+    prepared = prepare(load_file(mrpc_like["train"]), eval_dsd=load_file(mrpc_like["dev"]), seed=42)
+    assert prepared.is_pair and prepared.label_names == ["0", "1"]
+    assert prepared.report["rows"] == {"train": MRPC_LIKE_ROWS["train"], "validation": MRPC_LIKE_ROWS["dev"]}
+    written = Counter(quality for quality, _, _ in mrpc_like_pairs(MRPC_LIKE_ROWS["dev"], seed=1))
+    assert Counter(prepared.splits["validation"]["Quality"][:]) == written
 
 
 def test_an_unlabelled_evaluation_split_is_refused_and_not_suggested():

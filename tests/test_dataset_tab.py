@@ -3,7 +3,7 @@ import gradio as gr
 import pytest
 
 from tests.conftest import shared_file
-from tests.fixtures_dataset import topic_rows, write_rows
+from tests.fixtures_dataset import LARGE_ROWS, large_upload, topic_rows, write_rows  # noqa: F401
 from ui import dataset_tab as tab
 from ui.common import friendly
 
@@ -74,6 +74,19 @@ def test_ynat_upload_shows_45678_rows_seven_topics_and_the_tutorial_split():
     again = _prepare(raw, out)[1]
     assert report["rows"] == {"train": 10_000, "validation": 1_000, "test": 1_000}
     assert state["prepared"].splits["test"]["text"][:] == again["prepared"].splits["test"]["text"][:]
+
+
+def test_a_45678_row_upload_shows_every_row_seven_topics_and_the_tutorial_split(large_upload):
+    """The YNAT test above on a generated file of the same size, so it runs without ../shared."""
+    path, counts = large_upload
+    summary, raw = tab.load_upload(str(path), "en")
+    assert summary["total_rows"] == LARGE_ROWS and summary["label_names"] == sorted(counts)
+    out = _render(raw)
+    assert f"{LARGE_ROWS:,}" in out["card"] and "생활문화" in out["card"]
+    assert (out["train_rows"], out["eval_rows"], out["test_rows"]) == (10_000, 1_000, 1_000)
+    report, state, _, _ = _prepare(raw, out)
+    assert report["rows"] == {"train": 10_000, "validation": 1_000, "test": 1_000}
+    assert state["prepared"].splits["test"]["text"][:] == _prepare(raw, out)[1]["prepared"].splits["test"]["text"][:]
 
 
 @pytest.mark.parametrize("make,key_text", [

@@ -87,11 +87,11 @@ def test_prepare_any_mapping_and_split_numbers(data):
                 seed=data.draw(mostly(st.integers(0, 2**32 - 1), st.sampled_from([-1, 1.5, None, 2**40]))))
     try:
         prepared = prepare(dsd, mapping, eval_dsd=eval_dsd, **args)
-    except StudioError as err:
+    except StudioError as err:  # a refusal must be a clear, translated message
         assert err.render("ko") and str(err)
-        return
-    check_prepared(prepared)
-    emit_code(SOURCE, prepared, data_path="data.csv")
+    else:
+        check_prepared(prepared)
+        emit_code(SOURCE, prepared, data_path="data.csv")
 
 
 @FUZZ

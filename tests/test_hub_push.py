@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from tests.fixtures_classify import run_copy, spread_bert_dir  # noqa: F401
+from tests.fixtures_classify import run_copy, spread_bert_dir, tiny_run_dir  # noqa: F401
 from tests.fixtures_hub import fake_hub  # noqa: F401
 from trainer_core.errors import HubUnreachableError, StudioError
 from trainer_core.hub import push_run
@@ -26,7 +26,7 @@ def test_push_uploads_the_run_and_its_card_and_never_leaks_the_token(fake_hub, r
     received = fake_hub.files("tester/my-classifier")
     assert received == expected  # every file, byte for byte, the model card included
     assert {"README.md", "config.json", "model.safetensors", "tokenizer.json", "results.json",
-            "config.yaml"} <= set(received)
+            "config.yaml", "metrics.jsonl", "eval_predictions.jsonl"} <= set(received)  # a real run's files
     assert received["README.md"].startswith(b"---\n")
     paths = [r["path"].split("?")[0] for r in fake_hub.requests]
     assert "/api/repos/create" in paths and any(p.endswith("/commit/main") for p in paths)

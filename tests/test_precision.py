@@ -19,13 +19,28 @@ def _bf16_copy(predictor):
     return copy.deepcopy(predictor.model).to(torch.bfloat16)
 
 
-def test_packed_bf16_model_gives_exactly_the_plain_bf16_numbers(spread_bert_dir):
+def _onednn_runs_bf16_linears() -> str | None:
+    """Why oneDNN cannot run a packed bf16 linear on this CPU, or None when it can."""
+    linear = torch.nn.Linear(8, 4).to(torch.bfloat16)
+    try:
+        with torch.inference_mode():
+            precision._packed_linear_class()(linear)(torch.ones(1, 8, dtype=torch.bfloat16))
+    except RuntimeError as exc:
+        return str(exc).splitlines()[0][:200]
+    return None
+
+
+def test_packed_bf16_model_gives_exactly_the_plain_bf16_numbers(spread_bert_dir, monkeypatch):
+    """Exactness is a property of the oneDNN ops, not of the CPU's speed: where the ops run at all
+    (native bf16, or AVX-512 that oneDNN emulates bf16 on) packing is forced on and checked, so
+    it is verified even on machines where serving would not pack. An AVX2-only CPU refuses the ops."""
+    why_not = _onednn_runs_bf16_linears()
+    if why_not is not None:
+        pytest.skip(f"oneDNN cannot run bf16 linears on this CPU, so packing exactness cannot be checked: {why_not}")
+    monkeypatch.setattr(precision, "native_bf16", lambda: True)
     exact = Predictor.load(spread_bert_dir, precision="fp32")
     plain, packed = _bf16_copy(exact), _bf16_copy(exact)
     count = precision.pack_linears(packed)
-    if not precision.native_bf16():
-        assert count == 0 and len(_linears(packed)) == len(_linears(plain))  # no bf16 instructions: nothing is touched
-        return
     assert count == len(_linears(plain)) > 0 and _linears(packed) == []
     # Parameters stay parameters: counts and state_dict keys are those of the plain model.
     assert sum(p.numel() for p in packed.parameters()) == sum(p.numel() for p in plain.parameters())

@@ -1,10 +1,10 @@
 import socket
 from pathlib import Path
 import threading
-import time
 
 import pytest
 
+from tests.fixtures_offline import hub_loads  # noqa: F401
 from trainer_core import sources
 from trainer_core.errors import HubUnreachableError, StudioError
 from trainer_core.sources import load_classifier, load_tokenizer, resolve_model_ref
@@ -48,17 +48,33 @@ def test_folder_without_config_lists_what_it_found(tmp_path):
     assert info.value.key == "err.model_dir_no_config"
 
 
-def test_hub_id_offline_fails_fast_naming_offline_choices():
-    start = time.perf_counter()
+def test_hub_id_offline_fails_fast_naming_offline_choices(hub_loads):
+    """Fast because nothing is tried: no download is started, so no HTTP timeout or retry can follow."""
     with pytest.raises(HubUnreachableError) as info:
         load_tokenizer("klue/roberta-base")
     with pytest.raises(HubUnreachableError):
         load_classifier("klue/roberta-base", num_labels=7)
-    elapsed = time.perf_counter() - start
     message = str(info.value)
     assert "default" in message and "scratch" in message and "local" in message
     assert "klue/roberta-base" in info.value.render("ko")
-    assert elapsed < 2.0, f"offline failure took {elapsed:.1f}s"
+    assert hub_loads == []
+
+
+def test_a_cached_hub_model_offline_loads_with_local_files_only(monkeypatch):
+    """With a warm cache but no Hub, the load is told to stay on disk (no request at all)."""
+    import transformers
+
+    asked = {}
+
+    def from_pretrained(name, **kwargs):
+        asked.update(kwargs, name=name)
+        raise OSError("stop here: only the arguments matter")
+
+    monkeypatch.setattr(sources, "_cached_on_disk", lambda repo: True)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", from_pretrained)
+    with pytest.raises(HubUnreachableError):
+        load_tokenizer("klue/roberta-base")
+    assert asked["name"] == "klue/roberta-base" and asked["local_files_only"] is True
 
 
 def test_hub_reachable_honours_offline_variable(monkeypatch):
@@ -67,6 +83,15 @@ def test_hub_reachable_honours_offline_variable(monkeypatch):
 
 
 def test_hub_reachable_probes_the_endpoint(monkeypatch):
+    """One TCP attempt per probe, bounded by the probe's timeout, then cached: never a retry loop."""
+    attempts = []
+    real_connect = socket.create_connection
+
+    def counted(address, timeout=None, *args, **kwargs):
+        attempts.append((address[1], timeout))
+        return real_connect(address, timeout, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", counted)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -81,9 +106,9 @@ def test_hub_reachable_probes_the_endpoint(monkeypatch):
     closed_port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port}")
-    start = time.perf_counter()
-    assert sources.hub_reachable(refresh=True) is False
-    assert time.perf_counter() - start < 2.0
+    assert sources.hub_reachable(timeout=1.5, refresh=True) is False
+    assert sources.hub_reachable(timeout=1.5) is False  # the answer is cached: no second attempt
+    assert attempts == [(port, 1.5), (closed_port, 1.5)]
 
 
 def test_loads_tokenizers_and_models_without_remote_code(tiny_bert_dir, tiny_roberta_dir):

@@ -1,5 +1,4 @@
 """Train tab while a job runs: streaming, stop, re-attach, a second user in line, and the waiting list itself."""
-import time
 from pathlib import Path
 
 import gradio as gr
@@ -10,6 +9,7 @@ from trainer_core.errors import BusyError
 from trainer_core.waitlist import Waitlist
 from ui import train_handlers as h
 
+LONG_RUN = 100_000  # steps no machine gets through before the test's Stop: the stop, not the end, ends it
 STATUS, PROGRESS, LOSS, EVALS, LOG, RUN_STATE, SESSION_RUNS, OWNER, ESTIMATE, FOLLOWING = range(len(h.STREAM))
 
 
@@ -29,7 +29,7 @@ def fast_poll(monkeypatch):
 
 def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, tmp_path, monkeypatch, free_jobs):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path))
-    form = tiny_form(tiny_bert_dir, max_steps=3000, eval_every=20)
+    form = tiny_form(tiny_bert_dir, max_steps=LONG_RUN, eval_every=20)
     frames, stopped_at = [], None
     for frame in _launch("owner-a", form):
         frames.append(frame)
@@ -37,7 +37,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
         if stopped_at is None and bar and 'data-step="0"' not in bar and _value(frame, LOSS) is not None \
                 and len(_value(frame, LOSS).dropna()) >= 2:
             assert h.stop("owner-a", "en") == "Stopping after the current step; the model trained so far will be saved."
-            stopped_at = time.monotonic()
+            stopped_at = bar
     assert stopped_at is not None, "the run never showed progress"
     assert _value(frames[0], OWNER) == "owner-a" and "Estimate before launch" in _value(frames[0], ESTIMATE)
     final = frames[-1]
@@ -47,7 +47,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
     import json
 
     results = json.loads((run_dir / "results.json").read_text("utf-8"))
-    assert results["status"] == "stopped" and 0 < results["global_step"] < 3000
+    assert results["status"] == "stopped" and 0 < results["global_step"] < LONG_RUN
     last_live = [f for f in frames if _value(f, PROGRESS)][-1]
     assert 'data-state="stopped"' in _value(last_live, PROGRESS)
     assert "trainer · train loss" in set(_value(last_live, LOSS).dropna()["series"])
@@ -129,9 +129,24 @@ class FakeJobs:
         return f"job-of-{owner}"
 
 
-def test_waitlist_keeps_order_lets_the_first_in_line_start_and_drops_vanished_pages():
+class FakeClock:
+    """Stands in for the waiting list's ``time``: the test moves the clock, so a slow machine
+    cannot let a place expire early and a fast one cannot keep it too long."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_waitlist_keeps_order_lets_the_first_in_line_start_and_drops_vanished_pages(monkeypatch):
+    from trainer_core import waitlist
+
+    clock = FakeClock()
+    monkeypatch.setattr(waitlist, "time", clock)
     jobs = FakeJobs()
-    line = Waitlist(jobs, ttl=0.2)
+    line = Waitlist(jobs, ttl=15)
     assert line.try_start("cfg", "a") == "job-of-a"
     assert line.try_start("cfg", "b") == 1 and line.try_start("cfg", "c") == 2
     assert line.try_start("cfg", "b") == 1  # asking again keeps one's place
@@ -141,7 +156,9 @@ def test_waitlist_keeps_order_lets_the_first_in_line_start_and_drops_vanished_pa
     assert line.try_start("cfg", "b") == "job-of-b" and line.place("c") == 1 and line.place("d") == 2
     assert line.leave("c") and line.left_since("c", 0.0) and not line.leave("c")
     assert line.place("d") == 1
-    time.sleep(0.25)  # D's page stopped polling (closed tab)
+    clock.now += 14.9  # D's page stopped polling (closed tab): still in line until the TTL passes
+    assert line.waiting() == 1
+    clock.now += 0.2
     assert line.waiting() == 0
     jobs.running = None
     assert line.try_start("cfg", "e") == "job-of-e"
