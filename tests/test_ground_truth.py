@@ -126,3 +126,61 @@ def test_the_drill_down_guard_refuses_predictions_out_of_order(grouped_run, tiny
     with pytest.raises(RuntimeError, match="order"):
         write_predictions(Path(grouped_run["run_dir"]) / "never.jsonl", prepared, shuffled, shuffled,
                               [[0.5, 0.5]] * len(labels))
+
+
+@pytest.fixture(scope="module")
+def three_runs(tiny_bert_dir, tmp_path_factory):
+    root = tmp_path_factory.mktemp("three-runs")
+    dirs = []
+    for i in range(3):
+        result = run_training(tiny_config(tiny_bert_dir, output_dir=str(root / f"run-{i}"), max_steps=2, seed=i))
+        assert result.status == "completed", result.error
+        dirs.append(str(result.run_dir))
+    return root, dirs
+
+
+def test_history_opens_the_run_picked_not_the_newest(three_runs, monkeypatch):
+    """History -> pick the second of three runs -> Open in Classify selects that run as model A."""
+    from ui import classify_tab
+    from ui import train_results as r
+
+    root, dirs = three_runs
+    monkeypatch.setenv("FTS_RUNS_DIR", str(root))
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    session = {Path(d).name: d for d in dirs}  # all three were trained in this session, the newest last
+    table, _ = r.history(None, session, "en")
+    listed = [row[0] for row in table.value["data"]]
+    assert sorted(listed) == sorted(Path(d).name for d in dirs)
+
+    class Click:
+        index = [1, 0]
+
+    picked = r.pick_history(None, session, Click(), "en")
+    assert Path(picked).name == listed[1]
+    runs, request, _ = r.open_in_classify(picked, session, "en")
+    model_a = classify_tab._open_run(request, runs, None, "en")[0]
+    assert model_a.value == picked and picked != dirs[-1]
+    # The same run opened twice is a new request, so the Classify tab hears it again.
+    assert r.open_in_classify(picked, runs, "en")[1] != request
+
+
+def test_compare_before_names_the_model_the_run_started_from(three_runs, tmp_path):
+    """A run from a local model compares with that model; a scratch run (what 'default' once meant for
+    Korean) has no pretrained model before it and says so instead of loading MiniLM."""
+    from tests.fixtures_engine import write_topic_tsv
+    from trainer_core.config import TrainConfig
+    from trainer_core.errors import StudioError
+    from ui import classify_tab
+
+    _, dirs = three_runs
+    import yaml
+
+    started_from = yaml.safe_load(Path(dirs[0], "config.yaml").read_text("utf-8"))["model"]
+    assert classify_tab._before(dirs[0], "en") == started_from
+    data = write_topic_tsv(tmp_path / "ko.tsv", rows=120)
+    result = run_training(TrainConfig(model="scratch", data_source="file", train_file=str(data), text_column="title",
+                                      label_column="label", eval_rows=30, max_steps=2, output_dir=str(tmp_path / "s")))
+    assert result.status == "completed", result.error
+    with pytest.raises(StudioError) as err:
+        classify_tab._before(str(result.run_dir), "en")
+    assert err.value.key == "cls.err_scratch_base"
