@@ -13,9 +13,11 @@ the truth, instead of two that disagree.
 """
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 
-from trainer_core.i18n import LANGS
+from trainer_core.i18n import LANGS, t
 from ui.common import AppContext, on
 
 CHOICES = [("English", "en"), ("한국어", "ko")]
@@ -56,6 +58,19 @@ HEAD_JS = """
     }
     return lang;
   };
+  // Gradio 6.31's toast heading is its type ("Error", "Warning"), whatever title the server sends:
+  // it is rewritten here in the page's language (the words come from the translation table).
+  const TITLES = __TOAST_TITLES__;
+  const retitle = () => {
+    const words = TITLES[window.ftsPageLang()];
+    document.querySelectorAll('.toast-title').forEach((el) => {
+      const kind = ['error', 'warning', 'info', 'success'].find((k) => el.classList.contains(k));
+      const span = el.querySelector('span') || el;
+      if (kind && words[kind] && span.firstChild && span.firstChild.nodeType === 3
+          && span.firstChild.textContent.trim() !== words[kind]) span.firstChild.textContent = words[kind] + ' ';
+    });
+  };
+  new MutationObserver(retitle).observe(document.documentElement, { childList: true, subtree: true });
   let last = document.documentElement.lang;
   new MutationObserver(() => {
     const now = document.documentElement.lang;
@@ -78,6 +93,10 @@ LANGUAGE_CSS = """
 .api-docs-wrap > .banner-wrap:has(input[role="combobox"]) { display: none !important; }
 """
 
+HEAD_JS = HEAD_JS.replace("__TOAST_TITLES__", json.dumps(
+    {lang: {kind: t(f"common.{kind}", lang) for kind in ("error", "warning", "info")} for lang in LANGS},
+    ensure_ascii=False))
+
 # The stored choice, else the browser's language (Gradio set <html lang> from it).
 LOAD_JS = "async (stored) => [await window.ftsSetLang(stored === 'ko' || stored === 'en' ? stored : window.ftsPageLang())]"
 PICK_JS = "async (lang) => [await window.ftsSetLang(lang)]"
@@ -87,7 +106,7 @@ def build_control():
     """The header's language radio and the browser-side store that remembers it."""
     store = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     pick = gr.Radio(CHOICES, value=None, show_label=False, container=False, elem_id="app-lang",
-                    elem_classes=["fts-lang"], min_width=180, scale=0)
+                    elem_classes=["fts-lang"], min_width=260, scale=0)
     return pick, store
 
 

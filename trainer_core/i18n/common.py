@@ -23,6 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.code": {"en": "Equivalent code", "ko": "같은 일을 하는 코드"},
     "common.error": {"en": "Error", "ko": "오류"},
     "common.warning": {"en": "Warning", "ko": "경고"},
+    "common.info": {"en": "Note", "ko": "알림"},
     "common.unexpected": {
         "en": "Something unexpected went wrong ({kind}). Nothing was lost; please try again or change the input.",
         "ko": "예상하지 못한 문제가 생겼습니다 ({kind}). 잃은 것은 없습니다. 다시 시도하거나 입력을 바꿔 주세요.",
