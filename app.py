@@ -16,27 +16,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 MAX_FILE_SIZE = "50mb"
 QUEUE_MAX_SIZE = 64
 
-# Gradio re-translates only the selected tab's label when the language is switched in
-# Settings (6.31); visiting each tab once relabels them all, then the selection is restored.
-RELABEL_TABS_JS = """
-<script>
-(() => {
-  let last = document.documentElement.lang;
-  new MutationObserver(() => {
-    const now = document.documentElement.lang;
-    if (now === last) return;
-    last = now;
-    setTimeout(() => {
-      const tabs = [...document.querySelectorAll('button[role="tab"]')];
-      const selected = tabs.filter((t) => t.getAttribute('aria-selected') === 'true');
-      tabs.forEach((t) => t.click());
-      selected.forEach((t) => t.click());
-    }, 50);
-  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-})();
-</script>
-"""
-
 
 def configure_environment() -> bool:
     """Decide Hub reachability once, before any Hugging Face library is imported.
@@ -60,16 +39,18 @@ def build_demo(online: bool | None = None):
     import gradio as gr
 
     from trainer_core.sources import hub_reachable
-    from ui import classify_tab, dataset_tab, tokenizer_tab, train_tab
+    from ui import classify_tab, dataset_tab, language, tokenizer_tab, train_tab
     from ui.common import AppContext
     from ui.i18n import L
 
     online = hub_reachable() if online is None else online
     with gr.Blocks(title="Fine-Tune Studio") as demo:
-        gr.Markdown("# Fine-Tune Studio")
+        with gr.Row(equal_height=True, elem_id="app-header"):
+            gr.Markdown("# Fine-Tune Studio", elem_id="app-title")
+            lang_pick, lang_store = language.build_control()
         gr.Markdown(L("app.subtitle"))
         gr.Markdown(L("app.hub_online" if online else "app.hub_offline"), elem_id="hub-status")
-        gr.Markdown(L("app.language_hint"))
+        gr.Markdown(L("app.start_here"), elem_id="start-here")
         ctx = AppContext(
             lang=gr.Textbox(value="en", visible=False, elem_id="ui-lang"),
             dataset=gr.State(None),
@@ -85,18 +66,21 @@ def build_demo(online: bool | None = None):
                 train_tab.build(ctx)
             with gr.Tab(L("tab.classify"), id="classify"):
                 classify_tab.build(ctx)
+        language.wire(demo, ctx, lang_pick, lang_store)
     return demo
 
 
 def launch_kwargs() -> dict:
     from ui.i18n import I18N
+    from ui.language import HEAD_JS, PAGE_CSS
 
     return dict(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size=MAX_FILE_SIZE,
         i18n=I18N,
-        head=RELABEL_TABS_JS,
+        head=HEAD_JS,
+        css=PAGE_CSS,
     )
 
 

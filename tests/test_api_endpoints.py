@@ -62,7 +62,7 @@ def test_load_sample_prepare_and_page_share_one_clients_session(client):
     assert report["rows"]["validation"] == summary["splits"]["test"] and report["seed"] == 7
     assert "load_dataset" in code and "7" in status
     table, page, info = client.predict("train", 2, "ko", api_name="/page")
-    assert page == 2 and table["headers"][:2] == ["#", "text"] and table["data"][0][0] == 10
+    assert page == 2 and table["headers"][:3] == ["#", "label", "label_str"] and table["data"][0][0] == 10
     assert "쪽" in info
     plot, stats = client.predict("text", "", "default", 64, "en", api_name="/token_lengths")
     assert "64" in stats and f"{summary['splits']['train']:,}" in stats

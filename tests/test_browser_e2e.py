@@ -93,11 +93,8 @@ def test_sample_tokenizer_train_classify_and_language_switch(app_url):
         assert picker.input_value()
         screenshot(page, "e2e-4-classify")
 
-        # 5. Language: Settings -> 한국어; the tabs and the next answer are in Korean.
-        page.get_by_text("Settings").last.click()
-        page.get_by_label("Language").first.click()
-        page.get_by_role("option", name="한국어").click()
-        page.locator(".backdrop").click(position={"x": 5, "y": 5})
+        # 5. Language: the header's control -> 한국어; the tabs and the next answer are in Korean.
+        page.locator("#app-lang").get_by_text("한국어").click()
         for name in ("데이터셋", "토크나이저", "학습", "분류"):
             page.get_by_role("tab", name=name, exact=True).wait_for(timeout=10_000)
         page.locator("#cls-go").click()

@@ -9,6 +9,7 @@ from tests.fixtures_classify import run_copy, run_results, spread_bert_dir, tiny
 from tests.fixtures_hub import fake_hub  # noqa: F401
 from trainer_core.batch import predict_csv, read_table
 from trainer_core.errors import StudioError
+from trainer_core.i18n import t
 from trainer_core.inference import Predictor, predict_json
 from trainer_core.model_picker import dataset_examples, model_choices, session_run_dirs
 from ui import classify_tab as tab
@@ -65,7 +66,9 @@ def test_empty_text_is_a_translated_error_not_a_traceback(tiny_run_dir):
 
 
 def test_batch_lines_skip_blank_lines(tiny_run_dir):
-    rows = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "auto", "en")
+    frame = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "auto", "ko")
+    assert list(frame.columns) == [t(k, "ko") for k in tab.LINES_HEADERS]  # headers in the page language
+    rows = frame.values.tolist()
     assert [r[0] for r in rows] == ["great film", "awful film"]
     assert [r[1] for r in rows] == [p.label for p in Predictor.load(tiny_run_dir).predict(["great film", "awful film"])]
 

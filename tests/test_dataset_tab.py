@@ -3,14 +3,19 @@ import gradio as gr
 import pytest
 
 from tests.conftest import shared_file
+from trainer_core.i18n import t
 from tests.fixtures_dataset import LARGE_ROWS, large_upload, topic_rows, write_rows  # noqa: F401
 from ui import dataset_tab as tab
 from ui.common import friendly
 
 
 def _render(raw):
-    return dict(zip(["card", "dist", "table", "page", "info", "view", "text", "pair", "label", "eval_split",
-                     "train_rows", "eval_rows", "test_rows"], tab.render_loaded(raw, "en")))
+    out = dict(zip(["card", "dist", "table", "page", "info", "view", "text", "pair", "label", "eval_split",
+                    "train_rows", "eval_rows", "test_rows"], tab.render_loaded(raw, "en")))
+    for name in ("dist", "table"):  # hidden until now: these come as updates that also show them
+        assert out[name]["visible"] is True
+        out[name] = out[name]["value"]
+    return out
 
 
 def _prepare(raw, out, **overrides):
@@ -27,7 +32,8 @@ def test_sample_load_render_prepare_and_state_for_the_train_tab():
     out = _render(raw)
     assert (out["text"].value, out["pair"].value, out["label"].value) == ("sentence1", "sentence2", "label")
     assert out["eval_split"].value == "validation" and out["train_rows"] == 0
-    assert list(out["table"].columns) == ["#", "sentence1", "sentence2", "label", "label_str"]
+    # the label first: long text columns would push it off to the right of the table
+    assert list(out["table"].columns) == ["#", "label", "label_str", "sentence1", "sentence2"]
     train_labels = raw["dsd"]["train"]["label"][:]
     assert out["dist"].values.tolist() == [["not_equivalent", train_labels.count(0)], ["equivalent", train_labels.count(1)]]
     report, state, code, status = _prepare(raw, out)
@@ -128,6 +134,9 @@ def test_auto_steps_after_a_load_report_problems_instead_of_raising():
 def test_token_lengths_with_a_local_tokenizer(tiny_bert_dir):
     _, raw = tab.load_sample_data("ynat_ko", "en")
     frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, "en")
+    # the legend under the plot has a colour key for each of the plot's two colours
+    for key, name in (("ds.tok_kept", tab.KEPT), ("ds.tok_cut", tab.CUT)):
+        assert f'<span style="color:{tab.TOKEN_COLOURS[name]}">■</span> {t(key, "en", n=16)}' in text
     assert "max_length = 16" in text and f"{raw['dsd']['train'].num_rows:,} rows" in text
     assert list(frame.columns) == ["tokens", "rows", "max_length"]
     assert frame["rows"].sum() == raw["dsd"]["train"].num_rows

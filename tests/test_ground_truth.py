@@ -101,7 +101,7 @@ def test_confusion_cells_list_exactly_their_examples(grouped_run):
     run = [str(grouped_run["run_dir"])]
     for true in names:
         for pred in names:
-            listed = r.cell_rows(run, true, pred, "en")
+            listed = r.cell_rows(run, true, pred, "en")["value"].values.tolist()
             assert all(truth[text] == true and predicted[text] == pred for text, *_ in listed), (true, pred)
             expected = sum(truth[t] == true and predicted[t] == pred for t in truth)
             assert len(listed) == min(expected, 50), (true, pred)

@@ -10,7 +10,7 @@ import pytest
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.tokens import EncodeOptions, encode
-from trainer_core.tokens_display import render_view
+from trainer_core.tokens_display import BLOCK, BLOCK_CHARS, TOKENS_CSS, _chars, render_view
 from trainer_core.tokens_stats import TextSample, bundled_sample, dataset_sample, pick_sample, token_stats
 from trainer_core.tokens_view import code_snippet, compare, stats_view
 
@@ -114,7 +114,9 @@ def test_korean_through_minilm_shows_jamo_split_and_unk_span():
     enc = encode("default", "유튜브 2일까지")
     html = render_view(enc, "ko")
     assert "<i>##</i>ᅲ" in html and "jm" in html
-    assert escape(t("tok.note_jamo", "ko", n=3, source="유", example="ᄋ ##ᅲ ##ᄐ ##ᅲ ##ᄇ ##ᅳ")) in html
+    # each syllable is shown with its own jamo (not the whole word's given to its first syllable)
+    example = "'유' -> ᄋ ##ᅲ; '튜' -> ##ᄐ ##ᅲ; '브' -> ##ᄇ ##ᅳ"
+    assert escape(t("tok.note_jamo", "ko", n=3, example=example)) in html
     rows = html.split('class="rowh"', 1)[1]  # skip the legend
     unk_chip = re.search(r'<span class="k [^"]*unk[^"]*"[^>]*>(.*?)</span>', rows).group(1)
     assert unk_chip == "[UNK]<small>2일까지</small>"
@@ -236,3 +238,54 @@ def test_real_ynat_headlines_render_without_replacement_chars():
         minilm = encode("default", batch)
         hangul_rows = [r for r in minilm.rows if re.search(r"[가-힣]", r.text)]
         assert hangul_rows and all(any(v.jamo for v in r.tokens) for r in hangul_rows)
+
+
+_RULE = re.compile(r"\.tokv \.([a-z0-9]+) \{([^}]*)\}")
+
+
+def _backgrounds() -> dict[str, str]:
+    """class -> background colour, read from the CSS the panel ships (what the browser paints)."""
+    out = {}
+    for cls, body in _RULE.findall(TOKENS_CSS):
+        found = re.search(r"background:\s*([^;]+);", body)
+        if found:
+            out[cls] = found.group(1).strip()
+    return out
+
+
+def _painted(classes: str, backgrounds: dict) -> str | None:
+    """The background a chip gets: the last of its classes (in CSS order) that sets one."""
+    order = list(backgrounds)
+    hits = sorted((c for c in classes.split() if c in backgrounds), key=order.index)
+    return backgrounds[hits[-1]] if hits else None
+
+
+@pytest.mark.parametrize("kind", ["text", "pair"])
+def test_every_chip_has_its_legend_colour_for_its_segment(tiny_bert_dir, kind):
+    text, pair = "the film was good and the music was good too", "the music was good"
+    enc = encode(str(tiny_bert_dir), text, pair if kind == "pair" else None)
+    html = render_view(enc, "en")
+    legend_html_part, rows = html.split('class="rowh"', 1)
+    legend = dict(re.findall(r'<span class="([^"]+)">([^<]+)</span>', legend_html_part))
+    by_name = {name: classes for classes, name in legend.items()}
+    backgrounds = _backgrounds()
+    expected = {0: _painted(by_name[t("tok.lg_seg_a", "en")], backgrounds),
+                1: _painted(by_name[t("tok.lg_seg_b", "en")], backgrounds),
+                None: _painted(by_name[t("tok.lg_special", "en")], backgrounds)}
+    assert len(set(expected.values())) == 3  # the legend tells the three apart
+    chips = re.findall(r'<span class="(k [^"]*)" title', rows)
+    tokens = enc.rows[0].tokens
+    assert len(chips) == len(tokens)
+    for classes, view in zip(chips, tokens):
+        assert _painted(classes, backgrounds) == expected[None if view.special else view.sequence], (view, classes)
+
+
+def test_id_tables_fit_a_half_width_panel(tiny_roberta_dir, tiny_bert_dir):
+    """No block of the aligned table is wider than the budget, so no last columns are clipped."""
+    for ref in (str(tiny_roberta_dir), str(tiny_bert_dir), "default"):
+        enc = encode(ref, "새 스마트폰 3일부터 사전 판매…유튜브로 생중계 <script> 2026년 12345678 " * 3)
+        html = render_view(enc, "ko")
+        for id_cells, token_row in zip(_table_row(html, "input_ids"), _table_row(html, t("tok.row_token", "ko"))):
+            id_chars = sum(len(c) + 2 for c in id_cells)
+            token_chars = sum(_chars(unescape(re.sub(r"<[^>]+>", "", c))) + 2 for c in token_row)
+            assert max(id_chars, token_chars) <= BLOCK_CHARS + 2 * BLOCK, (ref, id_cells)

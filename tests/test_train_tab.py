@@ -125,15 +125,20 @@ def test_bad_form_values_become_a_translated_error_not_a_traceback(tiny_bert_dir
 # --- after a run -----------------------------------------------------------------------------------
 
 def _results(run_dirs, lang="en"):
-    return dict(zip(r.RESULTS, r.show_results(run_dirs, lang)))
+    out = dict(zip(r.RESULTS, r.show_results(run_dirs, lang)))
+    for name in ("runs", "per_class", "confusion", "examples"):  # tables built hidden: shown with their data
+        assert out[name]["visible"] is True
+        out[name] = out[name]["value"]
+    return out
 
 
 def test_results_panels_show_metrics_beside_the_baseline(tiny_run):
     out = _results([str(tiny_run)])
     assert "Fine-tuned model" in out["summary"] and "Baseline" in out["summary"]
-    run_row = out["runs"][0]
+    assert list(out["runs"].columns)[:3] == ["run", "backend", "status"]
+    run_row = out["runs"].values.tolist()[0]
     assert run_row[0] == Path(tiny_run).name and run_row[1] == "trainer" and run_row[2] == "completed"
-    assert [row[0] for row in out["per_class"]] == ["neg", "pos"]
+    assert list(out["per_class"].iloc[:, 0]) == ["neg", "pos"]
     frame = out["confusion"].data
     assert list(frame.columns)[1:] == ["neg", "pos"] and int(frame[["neg", "pos"]].to_numpy().sum()) == 28
     # the tiny checkpoint already has a neg/pos head, so nothing starts random
@@ -172,7 +177,7 @@ def test_history_lists_runs_and_opens_one_in_classify(tiny_run, monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(Path(tiny_run).parent))
     monkeypatch.delenv("SPACE_ID", raising=False)
     table, pick = r.history("owner-a", {}, "ko")
-    assert table.value["data"][0][0] == Path(tiny_run).name and table.value["headers"][0] == "실행"
+    assert table["value"].values[0][0] == Path(tiny_run).name and list(table["value"].columns)[0] == "실행"
     assert pick.value == str(tiny_run)
     runs, request, tabs = r.open_in_classify(str(tiny_run), {"old": "/x"}, "en")
     assert list(runs) == ["old", Path(tiny_run).name] and runs[Path(tiny_run).name] == str(tiny_run)
@@ -182,9 +187,9 @@ def test_history_lists_runs_and_opens_one_in_classify(tiny_run, monkeypatch):
     # On a shared Space, a visitor sees only the runs of their own session.
     monkeypatch.setenv("SPACE_ID", "someone/studio")
     table, pick = r.history("owner-b", {}, "en")
-    assert table.value["data"] == [] or table.value["data"] == [[""] * 9]
+    assert len(table["value"]) == 0 and table["visible"] is False  # no placeholder table
     table, _ = r.history("owner-b", {Path(tiny_run).name: str(tiny_run)}, "en")
-    assert table.value["data"][0][0] == Path(tiny_run).name
+    assert table["value"].values[0][0] == Path(tiny_run).name and table["visible"] is True
 
 
 def test_on_a_shared_space_the_form_cannot_name_server_paths(tiny_bert_dir, monkeypatch, tmp_path):
@@ -245,6 +250,6 @@ def test_on_a_space_a_visitor_finds_their_own_runs_after_a_reload(tiny_run, monk
     monkeypatch.setenv("FTS_RUNS_DIR", str(runs))
     monkeypatch.setenv("SPACE_ID", "someone/studio")
     table, _ = r.history("owner-a", {}, "en")  # a reload: this session's run list is empty again
-    assert table.value["data"][0][0] == "mine"
+    assert table["value"].values[0][0] == "mine"
     table, _ = r.history("owner-b", {}, "en")
-    assert "mine" not in [row[0] for row in table.value["data"]]
+    assert "mine" not in list(table["value"].iloc[:, 0])

@@ -190,7 +190,7 @@ def test_a_twin_run_trains_both_backends_in_turn_and_overlays_their_curves(tiny_
     assert drawn == {"trainer · train loss", "trainer · eval loss", "loop · train loss", "loop · eval loss"}
     assert 'data-state="completed"' in _value(last_live, PROGRESS) and "loop" in _value(last_live, PROGRESS)
     shown = dict(zip(r.RESULTS, r.show_results(dirs, "en")))
-    assert [row[1] for row in shown["runs"]] == ["trainer", "loop"]
+    assert [row[1] for row in shown["runs"]["value"].values.tolist()] == ["trainer", "loop"]
     assert set(shown["evals"].dropna()["series"]) == {"trainer · accuracy", "trainer · macro_f1", "loop · accuracy",
                                                       "loop · macro_f1"}
 

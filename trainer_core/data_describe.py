@@ -84,7 +84,8 @@ def describe(dsd, mapping: ColumnMapping | None = None) -> dict:
 
 
 def page_rows(ds, page: int = 0, page_size: int = 20, label_column: str | None = None):
-    """One page of rows as a pandas DataFrame, with ``label_str`` (``int2str``) after a ClassLabel column.
+    """One page of rows as a pandas DataFrame: row number, the label (and ``label_str``, its ``int2str``
+    name, for a ClassLabel column), then the other columns.
 
     Returns (frame, page actually shown, number of pages).
     """
@@ -100,6 +101,10 @@ def page_rows(ds, page: int = 0, page_size: int = 20, label_column: str | None =
         names = [feature.int2str(int(v)) if 0 <= int(v) < feature.num_classes else "" for v in frame[label_column]]
         frame.insert(frame.columns.get_loc(label_column) + 1, "label_str", names)
     frame.insert(0, "#", range(start, start + len(frame)))
+    # the label first, after the row number: long text columns would push it off to the right
+    if label_column in frame.columns:
+        first = ["#", label_column] + (["label_str"] if "label_str" in frame.columns else [])
+        frame = frame[first + [c for c in frame.columns if c not in first]]
     return frame, page, pages
 
 

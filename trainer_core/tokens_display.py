@@ -6,14 +6,18 @@ must show literally, never run.
 """
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
+from unicodedata import east_asian_width
 
 from .i18n import t
 from .tokens import Encoding, EncodedRow, TokenView
 from .tokens_stats import TokenStats
 
-BLOCK = 12        # table columns per block: long inputs wrap as stacked aligned blocks, not one wide table
-PALETTE = 6
+BLOCK = 12        # at most this many table columns per block: long inputs wrap as stacked aligned blocks
+# A block is also cut when its cells would be wider than this many characters (monospace), so a
+# half-width panel shows every column instead of clipping the last ones (long ids, "[UNK]", "</s>").
+BLOCK_CHARS = 44
 _VISIBLE_WS = str.maketrans({" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"})
 
 TOKENS_CSS = """
@@ -29,17 +33,13 @@ TOKENS_CSS = """
   border: 1px solid rgba(0,0,0,.15); white-space: pre; font-family: ui-monospace, monospace; }
 .tokv .k small { display: block; font-size: 10px; opacity: .75; }
 .tokv .k i { opacity: .55; font-style: normal; }
-.tokv .c0 { background: rgba(59,130,246,.22); } .tokv .c1 { background: rgba(16,185,129,.22); }
-.tokv .c2 { background: rgba(245,158,11,.25); } .tokv .c3 { background: rgba(236,72,153,.2); }
-.tokv .c4 { background: rgba(139,92,246,.22); } .tokv .c5 { background: rgba(20,184,166,.22); }
-.tokv .sp { background: rgba(107,114,128,.25); font-weight: 600; }
-.tokv .sb { border-bottom: 3px solid #7c3aed; }
-.tokv .sa { border-bottom: 3px solid #2563eb; }
+/*COLOURS*/
+.tokv .sp { font-weight: 600; }
 .tokv .pad { opacity: .45; border-style: dashed; }
 .tokv .unk { outline: 2px solid #dc2626; }
 .tokv .jm { outline: 2px dotted #d97706; }
 .tokv .mg { box-shadow: inset 0 -2px 0 #059669; }
-.tokv .scroll { overflow-x: auto; }
+.tokv .scroll { overflow-x: auto; max-width: 100%; }
 .tokv table.ids { border-collapse: collapse; margin: 4px 0 8px 0; font-family: ui-monospace, monospace; font-size: 12px; }
 .tokv table.ids th { text-align: left; padding: 1px 6px; font-weight: 600; white-space: nowrap; }
 .tokv table.ids td { text-align: center; padding: 1px 4px; border: 1px solid rgba(0,0,0,.1); white-space: pre; }
@@ -49,6 +49,25 @@ TOKENS_CSS = """
 .tokv .stats td, .tokv .stats th { padding: 2px 8px; border-bottom: 1px solid rgba(0,0,0,.1); text-align: right; }
 .tokv .stats th:first-child, .tokv .stats td:first-child { text-align: left; }
 """
+
+
+# The one table of chip colours: a chip is coloured by what it is (its segment, or special), never by
+# its position, and the legend draws its keys from this same table, so the two cannot disagree.
+# (Before, chips cycled through a palette: a segment-A token could be green, the legend's segment B.)
+COLOURS = {
+    "sp": ("rgba(107,114,128,.25)", "#6b7280"),   # special tokens: background, bottom border
+    "sa": ("rgba(59,130,246,.22)", "#2563eb"),    # segment A (text)
+    "sb": ("rgba(16,185,129,.25)", "#059669"),    # segment B (text_pair)
+}
+TOKENS_CSS = TOKENS_CSS.replace("/*COLOURS*/", "\n".join(
+    f".tokv .{cls} {{ background: {bg}; border-bottom: 3px solid {line}; }}" for cls, (bg, line) in COLOURS.items()))
+
+
+def colour_class(view: TokenView) -> str:
+    """The COLOURS key of a token: special, else its segment (a token with no sequence id counts as A)."""
+    if view.special:
+        return "sp"
+    return "sb" if view.sequence == 1 else "sa"
 
 
 def _tx(key: str, lang: str, **params) -> str:
@@ -93,18 +112,18 @@ def _groups(row: EncodedRow, raw_bytes: bool) -> list[list[TokenView]]:
 _CLASS_MEMO: dict[tuple, str] = {}  # a few dozen combinations at most; pure function of the key
 
 
-def _classes(first: TokenView, members: list[TokenView], colour: int) -> str:
-    key = (first.special, colour % PALETTE, first.pad, first.sequence, first.unk, first.jamo, len(members) > 1)
+def _classes(first: TokenView, members: list[TokenView]) -> str:
+    key = (colour_class(first), first.pad, first.unk, first.jamo, len(members) > 1)
     cls = _CLASS_MEMO.get(key)
     if cls is None:
-        parts = ["k", "sp" if first.special else f"c{colour % PALETTE}"]
-        parts += [name for name, on in (("pad", first.pad), ("sa", first.sequence == 0), ("sb", first.sequence == 1),
-                                        ("unk", first.unk), ("jm", first.jamo), ("mg", len(members) > 1)) if on]
+        parts = ["k", key[0]]
+        parts += [name for name, on in (("pad", first.pad), ("unk", first.unk), ("jm", first.jamo),
+                                        ("mg", len(members) > 1)) if on]
         cls = _CLASS_MEMO[key] = " ".join(parts)
     return cls
 
 
-def _chip(members: list[TokenView], body: str, colour: int, byte_pieces: bool, raw_bytes: bool, esc,
+def _chip(members: list[TokenView], body: str, byte_pieces: bool, raw_bytes: bool, esc,
           title_template: str) -> str:
     first = members[0]
     if len(members) == 1:
@@ -118,20 +137,40 @@ def _chip(members: list[TokenView], body: str, colour: int, byte_pieces: bool, r
     title = title_template.format(ids=ids, raw=esc(raws), span=span)  # template escaped by the caller
     if first.unk or first.jamo or (raw_bytes and first.source and byte_pieces):
         body += f"<small>{esc(first.source.translate(_VISIBLE_WS))}</small>"
-    return f'<span class="{_classes(first, members, colour)}" title="{title}">{body}</span>'
+    return f'<span class="{_classes(first, members)}" title="{title}">{body}</span>'
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _chars(text: str) -> int:
+    """Monospace columns a string takes: East Asian wide characters (Hangul) take two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table_blocks(groups: list[list[TokenView]], shown: list[str]) -> list[list[tuple[list[TokenView], str]]]:
+    """Cut the table into blocks of at most BLOCK columns and BLOCK_CHARS characters of cells.
+
+    Blocks are cut only between groups, so a merged chip never splits; a group wider than the
+    budget gets a block of its own.
+    """
+    blocks, current, columns, width = [], [], 0, 0
+    for members, text in zip(groups, shown):
+        cell = max(_chars(unescape(_TAG.sub("", text))), sum(len(str(m.id)) + 1 for m in members)) + 1
+        if current and (columns + len(members) > BLOCK or width + cell > BLOCK_CHARS):
+            blocks.append(current)
+            current, columns, width = [], 0, 0
+        current.append((members, text))
+        columns += len(members)
+        width += cell
+    if current:
+        blocks.append(current)
+    return blocks
 
 
 def _table(groups: list[list[TokenView]], shown: list[str], enc: Encoding, lang: str) -> str:
     has_tti = "token_type_ids" in enc.returned_keys
-    blocks, current, width = [], [], 0
-    for members, text in zip(groups, shown):  # cut blocks only between groups, so a merged chip never splits
-        current.append((members, text))
-        width += len(members)
-        if width >= BLOCK:
-            blocks.append(current)
-            current, width = [], 0
-    if current:
-        blocks.append(current)
+    blocks = table_blocks(groups, shown)
     out = []
     for block in blocks:
         flat = [m for members, _ in block for m in members]
@@ -159,16 +198,38 @@ def _side(side: str, lang: str) -> str:
     return t("tok.side_left", lang) if side == "left" else t("tok.side_right", lang)
 
 
+JAMO_EXAMPLES = 3
+
+
+def jamo_syllables(tokens: list[TokenView]) -> list[tuple[str, list[str]]]:
+    """Each decomposed syllable with its own jamo pieces, in order: [('유', ['ᄋ', '##ᅲ']), ('튜', ...)].
+
+    Pieces are grouped by their offsets (every jamo of '유' points at that one character), so a
+    syllable is never credited with the next syllables' jamo.
+    """
+    out: list[tuple[str, list[str]]] = []
+    last = None
+    for v in tokens:
+        if not v.jamo:
+            last = None
+            continue
+        key = (v.sequence, v.start, v.end)
+        if key != last:
+            out.append((v.source, []))
+            last = key
+        out[-1][1].append(v.raw)
+    return out
+
+
 def _row_notes(row: EncodedRow, enc: Encoding, lang: str) -> list[str]:
     notes = []
     if row.truncated:
         notes.append(_tx("tok.note_truncated", lang, max_length=enc.options.max_length or enc.facts.model_max_length,
                          side=_side(enc.facts.truncation_side, lang)))
-    jamo = [v for v in row.tokens if v.jamo]
-    if jamo:
-        syllables = {(v.sequence, v.start) for v in jamo}
-        example = " ".join(v.raw for v in jamo[:6])
-        notes.append(_tx("tok.note_jamo", lang, n=len(syllables), example=example, source=jamo[0].source))
+    syllables = jamo_syllables(row.tokens)
+    if syllables:
+        example = "; ".join(f"'{source}' -> {' '.join(pieces)}" for source, pieces in syllables[:JAMO_EXAMPLES])
+        notes.append(_tx("tok.note_jamo", lang, n=len(syllables), example=example))
     if row.unk_spans:
         spans = ", ".join(f"'{s}'" for s in row.unk_spans[:12])
         notes.append(_tx("tok.note_unk", lang, n=len(row.unk_spans), spans=spans))
@@ -201,9 +262,9 @@ def facts_html(enc: Encoding, lang: str) -> str:
 
 
 def legend_html(lang: str) -> str:
-    items = [("k sp", "tok.lg_special"), ("k c0 sa", "tok.lg_seg_a"), ("k c1 sb", "tok.lg_seg_b"),
-             ("k sp pad", "tok.lg_pad"), ("k c2 unk", "tok.lg_unk"), ("k c3 jm", "tok.lg_jamo"),
-             ("k c4 mg", "tok.lg_merged")]
+    # colour keys from COLOURS (as the chips); the markers (pad, [UNK], jamo, merged) on a plain chip
+    items = [("k sp", "tok.lg_special"), ("k sa", "tok.lg_seg_a"), ("k sb", "tok.lg_seg_b"),
+             ("k sp pad", "tok.lg_pad"), ("k unk", "tok.lg_unk"), ("k jm", "tok.lg_jamo"), ("k mg", "tok.lg_merged")]
     return '<div class="legend chips">' + "".join(
         f'<span class="{cls}">{_tx(key, lang)}</span>' for cls, key in items) + "</div>"
 
@@ -220,12 +281,8 @@ def render_view(enc: Encoding, lang: str = "en", raw_bytes: bool = False) -> str
         parts.append(f'<div class="rowh">{_tx("tok.row_head", lang, n=n, count=len(row.tokens), real=real)}</div>')
         parts.extend(_row_notes(row, enc, lang))
         shown = [_shown(members[0], raw_bytes, esc) for members in groups]
-        colour = 0
-        chips = []
-        for members, body in zip(groups, shown):
-            chips.append(_chip(members, body, colour, byte_pieces, raw_bytes, esc, title_template))
-            if not members[0].special:
-                colour += 1
+        chips = [_chip(members, body, byte_pieces, raw_bytes, esc, title_template)
+                 for members, body in zip(groups, shown)]
         parts.append('<div class="chips">' + "".join(chips) + "</div>")
         parts.append(_table(groups, shown, enc, lang))
         parts.append(f'<div class="dec">decode(input_ids) → {escape(row.decoded)}\n'

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
-from gradio.context import Context
 
 from trainer_core.batch import predict_csv, predict_lines
 from trainer_core.errors import StudioError
@@ -13,10 +12,11 @@ from trainer_core.inference import PRECISIONS, get_predictor, usage_code
 from trainer_core.model_picker import (DEFAULT, base_model_of, check_model_ref, dataset_examples, model_choices,
                                        needs_head, run_choices, session_run_dirs)
 from trainer_core.space import oauth_enabled, push_availability, push_token
-from ui.common import AppContext, on
+from ui.common import AppContext, on, rerender, table
 from ui.i18n import L
 
 PRIVATE = {"api_visibility": "private"}
+LINES_HEADERS = ("cls.col_text", "cls.col_label", "cls.col_score")
 
 
 def _ref(value) -> str:
@@ -53,6 +53,13 @@ def _describe(model_a, precision, text, pair, lang):
     return _model_facts(predictor, cached, lang), code["pipeline"], code["direct"]
 
 
+def _redescribe(shown, model_a, precision, text, pair, lang):
+    """The model facts in a new language, only if they are on screen (the model is cached by then)."""
+    if not shown:
+        return gr.skip(), gr.skip(), gr.skip()
+    return _describe(model_a, precision, text, pair, lang)
+
+
 def _top(pred, k: int) -> dict[str, float]:
     """The k most probable classes: a plain dict, so API clients get clean label/confidences."""
     return dict(pred.top(max(1, int(k))))
@@ -87,11 +94,17 @@ def _before(model_a, lang):
     return base
 
 
+def _examples(dataset, lang):
+    """The examples table; its headers are rendered here (as L() objects they show as raw keys)."""
+    samples = dataset_examples(dataset)
+    return gr.Dataset(samples=samples, visible=bool(samples), headers=[t("cls.text", lang), t("cls.text_pair", lang)],
+                      label=t("cls.examples", lang))
+
+
 def _refresh(runs, dataset, lang):
     choices = model_choices(runs, lang)
-    samples = dataset_examples(dataset)
     return (gr.Dropdown(choices=choices), gr.Dropdown(choices=[(t("cls.none", lang), "")] + choices),
-            gr.Dropdown(choices=run_choices(runs, lang)), gr.Dataset(samples=samples, visible=bool(samples)))
+            gr.Dropdown(choices=run_choices(runs, lang)), _examples(dataset, lang))
 
 
 def _runs_changed(runs, dataset, lang):
@@ -112,11 +125,6 @@ def _open_run(request, runs, dataset, lang):
     return (gr.Dropdown(choices=outputs[0].choices, value=run_dir),) + outputs[1:]
 
 
-def _examples(dataset, lang):
-    samples = dataset_examples(dataset)
-    return gr.Dataset(samples=samples, visible=bool(samples))
-
-
 def _pick_example(sample, lang):
     sample = list(sample or []) + ["", ""]
     return sample[0] or "", sample[1] or ""
@@ -125,7 +133,7 @@ def _pick_example(sample, lang):
 def _batch_lines(model_a, lines, precision, lang):
     predictor, _ = _predictor(_ref(model_a), precision)
     rows = predict_lines(predictor, lines)
-    return [[r["text"], r["label"], r["score"]] for r in rows]
+    return table([[r["text"], r["label"], r["score"]] for r in rows], LINES_HEADERS, lang)
 
 
 def _batch_csv(model_a, file, text_column, precision, lang):
@@ -179,11 +187,11 @@ def build(ctx: AppContext) -> None:
                 label_a = gr.Label(label=L("cls.result_a"), elem_id="cls-label-a")
                 label_b = gr.Label(label=L("cls.result_b"), elem_id="cls-label-b")
             latency = gr.Markdown(elem_id="cls-latency")
-            examples = gr.Dataset(components=[text, pair], samples=[], label=L("cls.examples"), visible=False)
+            examples = gr.Dataset(components=[text, pair], samples=[], visible=False)  # headers: see _examples
         with gr.Tab(L("cls.tab_batch")):
             lines = gr.Textbox(label=L("cls.lines"), lines=6, elem_id="cls-lines")
             go_lines = gr.Button(L("cls.classify_lines"))
-            lines_out = gr.Dataframe(headers=["text", "label", "score"], interactive=False, wrap=True)
+            lines_out = gr.Dataframe(interactive=False, wrap=True, visible=False)  # see ui.common.table
             with gr.Row():
                 csv_in = gr.File(label=L("cls.csv_in"), file_types=[".csv", ".tsv", ".txt"], type="filepath")
                 csv_out = gr.File(label=L("cls.csv_out"), interactive=False)
@@ -210,8 +218,9 @@ def build(ctx: AppContext) -> None:
         on(changed, _describe, [model_a, precision, text, pair], [facts, code_pipe, code_direct], ctx, **PRIVATE)
     classify_outputs = [label_a, label_b, latency, facts, code_pipe, code_direct]
     classify_inputs = [model_a, model_b, text, pair, top_k, precision]
-    on(go.click, _classify, classify_inputs, classify_outputs, ctx, api_name="classify")
-    on(text.submit, _classify, classify_inputs, classify_outputs, ctx, **PRIVATE)
+    cleared = [label_a, label_b, latency]  # a refused input leaves no earlier prediction on screen
+    on(go.click, _classify, classify_inputs, classify_outputs, ctx, clear=cleared, api_name="classify")
+    on(text.submit, _classify, classify_inputs, classify_outputs, ctx, clear=cleared, **PRIVATE)
     on(before.click, _before, [model_a], [model_b], ctx, **PRIVATE)
     on(refresh.click, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
@@ -219,11 +228,12 @@ def build(ctx: AppContext) -> None:
     on(ctx.open_run.change, _open_run, [ctx.open_run, ctx.runs, ctx.dataset],
        [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.dataset.change, _examples, [ctx.dataset], [examples], ctx, **PRIVATE)
-    demo = Context.root_block
-    if demo is not None:  # list runs with names in the visitor's language when the page opens
-        on(demo.load, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
+    # list runs with names in the visitor's language when the page opens and after a language switch
+    rerender(ctx, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples])
+    rerender(ctx, _redescribe, [facts, model_a, precision, text, pair], [facts, code_pipe, code_direct])
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)
-    on(go_lines.click, _batch_lines, [model_a, lines, precision], [lines_out], ctx, api_name="classify_lines")
+    on(go_lines.click, _batch_lines, [model_a, lines, precision], [lines_out], ctx, clear=[lines_out],
+       reveal=[lines_out], api_name="classify_lines")
     on(go_csv.click, _batch_csv, [model_a, csv_in, text_column, precision], [csv_out, csv_summary], ctx,
        api_name="classify_csv")
     on(push_btn.click, _push, [push_run_dir, repo, private], [push_out], ctx, **PRIVATE)

@@ -39,8 +39,8 @@ def warm_up_in_background(fn) -> threading.Thread:
     thread.start()
     return thread
 
-# The page's current language: Gradio sets <html lang> from the browser locale and from
-# its Settings language picker, so reading it at event time follows a switch at once.
+# The page's current language: Gradio sets <html lang> from the browser locale and the header's
+# language control sets it on a switch (ui.language), so reading it at event time follows it.
 LANG_JS_EXPR = "(document.documentElement.lang || navigator.language || 'en')"
 
 
@@ -55,6 +55,30 @@ class AppContext:
     # that is already among ``runs`` leaves that dict equal, so no change event would fire.
     open_run: gr.State = field(default_factory=lambda: gr.State(None))  # made inside the Blocks, like the others
     extras: dict = field(default_factory=dict)
+    # (fn, inputs, outputs) run after the page has loaded and after every language switch, so what
+    # the server rendered is drawn in the chosen language (see ui.language and rerender()).
+    rerender: list = field(default_factory=list)
+    # (fn, inputs, outputs) run once, after the page has loaded with the remembered language: the
+    # defaults that depend on the language (the quick demo and the sample of a Korean page).
+    after_load: list = field(default_factory=list)
+
+
+def rerender(ctx: AppContext, fn, inputs: list, outputs: list) -> None:
+    """Register ``fn(*inputs, lang)`` to redraw ``outputs`` in the page's language.
+
+    It runs once the page has loaded (with the remembered language) and after every switch. It
+    should redraw only what is on screen: return ``gr.skip()`` for an output that is still empty.
+    """
+    ctx.rerender.append((fn, list(inputs), list(outputs)))
+
+
+def start_from(ctx: AppContext, fn, inputs: list, outputs: list) -> None:
+    """Register ``fn(*inputs, lang)`` to set a language-dependent default once the page has loaded."""
+    ctx.after_load.append((fn, list(inputs), list(outputs)))
+
+
+def _error(message: str, lang: str) -> gr.Error:
+    return gr.Error(message, title=t("common.error", lang), print_exception=False)
 
 
 def lang_js(n_inputs: int) -> str:
@@ -75,9 +99,9 @@ def friendly(fn):
 
     def translate(err: Exception, lang: str) -> gr.Error:
         if isinstance(err, StudioError):
-            return gr.Error(err.render(lang), print_exception=False)
+            return _error(err.render(lang), lang)
         log.error("unexpected error in %s:\n%s", fn.__name__, traceback.format_exc())
-        return gr.Error(t("common.unexpected", lang, kind=type(err).__name__), print_exception=False)
+        return _error(t("common.unexpected", lang, kind=type(err).__name__), lang)
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
@@ -108,10 +132,58 @@ def friendly(fn):
 
 
 def warn(warning: StudioWarning, lang: str) -> None:
-    gr.Warning(warning.render(lang))
+    gr.Warning(warning.render(lang), title=t("common.warning", lang))
 
 
-def on(trigger, fn, inputs: list, outputs, ctx: AppContext, **kwargs):
-    """Register ``fn`` on ``trigger`` with the language appended as its last input."""
+def _cleared(n: int):
+    def clear():
+        return [None] * n if n > 1 else None
+
+    return clear
+
+
+def _revealed(n: int):
+    def reveal():
+        return [gr.update(visible=True)] * n if n > 1 else gr.update(visible=True)
+
+    return reveal
+
+
+def on(trigger, fn, inputs: list, outputs, ctx: AppContext, clear: list | None = None, reveal: list | None = None,
+       **kwargs):
+    """Register ``fn`` on ``trigger`` with the language appended as its last input.
+
+    ``clear``: outputs emptied when ``fn`` fails, so an error never stands above the results of
+    an earlier input (the error itself is the toast). ``reveal``: outputs built hidden (no empty
+    placeholders) and shown once ``fn`` has filled them.
+    """
     all_inputs = list(inputs) + [ctx.lang]
-    return trigger(friendly(fn), inputs=all_inputs, outputs=outputs, js=lang_js(len(all_inputs)), **kwargs)
+    event = trigger(friendly(fn), inputs=all_inputs, outputs=outputs, js=lang_js(len(all_inputs)), **kwargs)
+    if clear:
+        event.failure(_cleared(len(clear)), inputs=None, outputs=list(clear), api_visibility="private",
+                      show_progress="hidden", queue=False)
+    if reveal:
+        event.success(_revealed(len(reveal)), inputs=None, outputs=list(reveal), api_visibility="private",
+                      show_progress="hidden", queue=False)
+    return event
+
+
+def table(rows, header_keys, lang: str):
+    """A table's value with its headers in the page language.
+
+    The rule for every table in the app: headers are rendered here with ``t()`` and sent with the
+    data, never given as ``L(...)`` (Gradio 6.31 shows those as raw ``__i18n__{...}`` keys in table
+    headers and gr.Dataset). A table is built hidden and shown once it has data (an empty Dataframe
+    shows a placeholder header "1 2 3"): a private handler returns ``shown(value)``, a public endpoint
+    returns the plain value (API clients want data, not an update) and is wired with ``reveal=``.
+    """
+    import pandas as pd
+
+    return pd.DataFrame(list(rows or []), columns=[t(k, lang) for k in header_keys])
+
+
+def shown(value, visible: bool | None = None):
+    """An output's value and its visibility (by default: shown when it has rows)."""
+    if visible is None:
+        visible = len(value) > 0 if hasattr(value, "__len__") else value is not None
+    return gr.update(value=value, visible=visible)

@@ -11,7 +11,6 @@ import html
 from pathlib import Path
 
 import gradio as gr
-from gradio.context import Context
 import pandas as pd
 
 from trainer_core.data import ColumnMapping, prepare
@@ -20,7 +19,7 @@ from trainer_core.data_describe import describe, page_rows, suggest_split, token
 from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.i18n import t
 from trainer_core.loaders import SAMPLES, default_sample, load_file_with_source, load_hub_with_source, load_source, sample_source
-from ui.common import AppContext, on, warn
+from ui.common import AppContext, on, rerender, shown, start_from, warn
 from ui.i18n import L
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as app.MAX_FILE_SIZE ("50mb"), checked in core too
@@ -29,6 +28,14 @@ CELL_CHARS = 300  # long reviews are cut in the table only
 PRIVATE = {"api_visibility": "private"}
 PREPARED = "prepared/"  # view-split prefix for the prepared splits
 KEPT, CUT = "≤", ">"  # token-length bars: within max_length, truncated
+TOKEN_COLOURS = {KEPT: "#4f46e5", CUT: "#ef4444"}  # the plot's colours, and the keys of its legend
+
+
+def token_legend(max_length, lang: str) -> str:
+    """The token-length plot's legend with its colour keys (the plot's own is cut off in Gradio 6.31)."""
+    keys = (("ds.tok_kept", KEPT), ("ds.tok_cut", CUT))
+    return " &nbsp; ".join(f'<span style="color:{TOKEN_COLOURS[name]}">■</span> {_esc(t(key, lang, n=max_length))}'
+                           for key, name in keys)
 
 
 # --- loading ------------------------------------------------------------------------
@@ -155,7 +162,7 @@ def render_loaded(raw, lang):
     split = suggest_split(s)
     evals = [(t("ds.carve", lang), "")] + [(k, k) for k in s["splits"] if k != s["first_split"]]
     frame, page, info = show_page(raw, None, s["first_split"], 1, lang)
-    return (summary_card(raw, lang), distribution_plot(raw, lang), frame, page, info,
+    return (summary_card(raw, lang), shown(distribution_plot(raw, lang), True), shown(frame, True), page, info,
             gr.Dropdown(choices=_view_choices(raw, None), value=s["first_split"]),
             gr.Dropdown(choices=columns, value=mapping["text"]),
             gr.Dropdown(choices=[none] + [(c, c) for c in columns], value=mapping["text_pair"] or ""),
@@ -193,10 +200,16 @@ def measure_tokens(raw, text, pair, tokenizer_ref, max_length, lang):
                  p99=f"{p['99']:.0f}", max=stats["max"], max_length=stats["max_length"],
                  share=f"{stats['truncated_share']:.1%}", truncated=f"{stats['truncated']:,}",
                  seconds=f"{stats['seconds']:.2f}")
-    return frame, text_out
+    return frame, token_legend(stats["max_length"], lang) + "\n\n" + text_out
 
 
 # --- preparing ------------------------------------------------------------------------
+
+def prepared_status(report: dict, lang: str) -> str:
+    rows = ", ".join(t("ds.prepared_rows", lang, split=k, rows=f"{v:,}") for k, v in report["rows"].items())
+    how = t("ds.stratified" if report["stratified"] or "holdout" not in report["plan"] else "ds.random", lang)
+    return t("ds.prepared", lang, rows=rows, seed=report["seed"], how=how, dropped=f"{report['dropped_empty']:,}")
+
 
 def prepare_data(raw, text, pair, label, eval_split, train_rows, eval_rows, test_rows, seed, lang):
     """Prepare seeded splits: (report JSON, ctx.dataset value, code, status text)."""
@@ -218,9 +231,7 @@ def prepare_data(raw, text, pair, label, eval_split, train_rows, eval_rows, test
     source = raw["source"]
     code = emit_code(source, prepared, data_path=source.get("name") if source["kind"] == "file" else None)
     report = prepared.report
-    rows = ", ".join(t("ds.prepared_rows", lang, split=k, rows=f"{v:,}") for k, v in report["rows"].items())
-    how = t("ds.stratified" if report["stratified"] or "holdout" not in report["plan"] else "ds.random", lang)
-    status = t("ds.prepared", lang, rows=rows, seed=report["seed"], how=how, dropped=f"{report['dropped_empty']:,}")
+    status = prepared_status(report, lang)
     public = {k: v for k, v in report.items() if k != "plan"}
     public.update(mapping=prepared.mapping.to_dict(), label_names=prepared.label_names)
     return public, {"prepared": prepared, "source": source, "code": code}, code, status
@@ -237,9 +248,23 @@ def auto_prepare(*args):
 
 def auto_measure(*args):
     try:
-        return measure_tokens(*args)
+        frame, text = measure_tokens(*args)
+        return shown(frame, True), text
     except StudioError as err:
-        return None, err.render(args[-1])
+        return shown(None, False), err.render(args[-1])
+
+
+def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_length, lang):
+    """What this tab shows, in a new language: card, page, prepare status, token-length figures.
+
+    Only what is on screen: before a load everything stays as it is."""
+    if not raw or "dsd" not in raw:
+        return tuple(gr.skip() for _ in range(7))
+    frame, shown, info = show_page(raw, dataset, view, page, lang)
+    prepared = dataset.get("prepared") if isinstance(dataset, dict) else None
+    status = prepared_status(prepared.report, lang) if prepared is not None else gr.skip()
+    measured = auto_measure(raw, text, pair, tokenizer_ref, max_length, lang) if tok_shown else (gr.skip(),) * 2
+    return (summary_card(raw, lang), frame, shown, info, status) + tuple(measured)
 
 
 def refresh_views(raw, dataset, lang):
@@ -279,8 +304,9 @@ def build(ctx: AppContext) -> None:
                 summary = gr.JSON(label=L("ds.summary"))
     with gr.Row():
         # titles are set once here: see distribution_plot
+        # plots and the table are hidden until there is data: no blank placeholders on the first screen
         dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
-                          x_title=L("ds.plot_label"), y_title=L("ds.plot_rows"), y_lim=[0, None])
+                          x_title=L("ds.plot_label"), y_title=L("ds.plot_rows"), y_lim=[0, None], visible=False)
         with gr.Column():
             with gr.Row():
                 tokenizer = gr.Textbox(value="default", label=L("ds.tokenizer"), scale=3)
@@ -288,10 +314,12 @@ def build(ctx: AppContext) -> None:
                                        scale=1)
             measure_btn = gr.Button(L("ds.measure"))
             # Gradio 6.31's plot fixes its colours to the categories of the first data it gets and
-            # hides later ones, so every update carries both, with language-neutral names
-            tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map={KEPT: "#4f46e5", CUT: "#ef4444"}, label=L("ds.tokens_title"), show_label=True,
-                                  height=300, x_title=L("ds.plot_tokens"), y_title=L("ds.plot_rows"),
-                                  y_lim=[0, None], x_label_angle=-45)
+            # hides later ones, so every update carries both, with language-neutral names; its own legend
+            # is off: token_legend() draws the keys, translated, in tok_stats
+            tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map=TOKEN_COLOURS,
+                                  label=L("ds.tokens_title"), show_label=True, height=300, x_title=L("ds.plot_tokens"),
+                                  y_title=L("ds.plot_rows"), y_lim=[0, None], x_label_angle=-45, colors_in_legend=[],
+                                  visible=False)
             tok_stats = gr.Markdown()
     with gr.Row():
         view = gr.Dropdown(choices=[], label=L("ds.view_split"), allow_custom_value=True, scale=2)
@@ -299,7 +327,7 @@ def build(ctx: AppContext) -> None:
         page = gr.Number(value=1, precision=0, minimum=1, label=L("ds.page"), scale=1)
         next_btn = gr.Button(L("ds.next"), scale=1)
     page_info = gr.Markdown()
-    table = gr.Dataframe(interactive=False, wrap=True, max_height=420)
+    table = gr.Dataframe(interactive=False, wrap=True, max_height=420, visible=False)
     with gr.Row():
         text_col = gr.Dropdown(choices=[], label=L("ds.map_text"), allow_custom_value=True)
         pair_col = gr.Dropdown(choices=[], label=L("ds.map_pair"), allow_custom_value=True)
@@ -333,7 +361,8 @@ def build(ctx: AppContext) -> None:
         ready = on(rendered.success, auto_prepare, prepare_in, prepare_out, ctx, **PRIVATE)
         ready = on(ready.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
         on(ready.success, auto_measure, tokens_in, [tok_plot, tok_stats], ctx, **PRIVATE)
-    on(measure_btn.click, measure_tokens, tokens_in, [tok_plot, tok_stats], ctx, api_name="token_lengths")
+    on(measure_btn.click, measure_tokens, tokens_in, [tok_plot, tok_stats], ctx, clear=[tok_plot, tok_stats],
+       reveal=[tok_plot], api_name="token_lengths")
     prepared = on(prepare_btn.click, prepare_data, prepare_in, prepare_out, ctx, api_name="prepare")
     on(prepared.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
     page_io = ([raw, ctx.dataset, view, page], [table, page, page_info])
@@ -341,9 +370,9 @@ def build(ctx: AppContext) -> None:
     on(page.submit, show_page, *page_io, ctx, api_name="page")
     on(prev_btn.click, prev_page, *page_io, ctx, **PRIVATE)
     on(next_btn.click, next_page, *page_io, ctx, **PRIVATE)
-    demo = Context.root_block
-    if demo is not None:  # start from the sample of the page's language (a Korean page: the Korean one)
-        on(demo.load, sample_for_page, [], [sample], ctx, **PRIVATE)
+    rerender(ctx, redraw, [raw, ctx.dataset, view, page, tok_stats, text_col, pair_col, tokenizer, max_length],
+             [card, table, page, page_info, status, tok_plot, tok_stats])
+    start_from(ctx, sample_for_page, [], [sample])  # a Korean page starts from the Korean sample
 
 
 def sample_for_page(lang):

@@ -7,7 +7,7 @@ from trainer_core.loaders import SAMPLES
 from trainer_core.tokens import MAX_LENGTH_LIMIT, PADDING_MODES, ROBERTA_STYLE, TRUNCATION_MODES
 from trainer_core.tokens_display import TOKENS_CSS
 from trainer_core.tokens_view import compare, stats_view
-from ui.common import AppContext, on
+from ui.common import AppContext, on, rerender
 from ui.i18n import L
 
 # Written for this app in the style of a news headline (syllables byte-level BPE splits into bytes,
@@ -25,6 +25,13 @@ def tokenize(kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncatio
 
 def statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, lang):
     return stats_view(dataset, source, [tokenizer_a, tokenizer_b], max_length, lang)
+
+
+def restatistics(shown, dataset, source, tokenizer_a, tokenizer_b, max_length, lang):
+    """Redraw the statistics in a new language, only if they are on screen."""
+    if not shown:
+        return gr.skip()
+    return statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, lang)
 
 
 def _pair_visible(kind, lang):
@@ -66,15 +73,16 @@ def build(ctx: AppContext) -> None:
 
     inputs = [kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncation, max_length, raw_bytes]
     outputs = [view_a, view_b, raw_json, code]
-    on(run.click, tokenize, inputs, outputs, ctx, api_name="tokenize")
+    # a refused input empties the panels: the error must not stand above the previous input's tokens
+    on(run.click, tokenize, inputs, outputs, ctx, clear=outputs, api_name="tokenize")
     # Changing a control re-renders at once; these share the public endpoint's function but stay private.
     for control in (padding, truncation, raw_bytes, tokenizer_a, tokenizer_b):
-        on(control.change, tokenize, inputs, outputs, ctx, api_visibility="private")
-    on(max_length.submit, tokenize, inputs, outputs, ctx, api_visibility="private")
+        on(control.change, tokenize, inputs, outputs, ctx, clear=outputs, api_visibility="private")
+    on(max_length.submit, tokenize, inputs, outputs, ctx, clear=outputs, api_visibility="private")
     shown = on(kind.change, _pair_visible, [kind], [text_pair], ctx, api_visibility="private")
-    on(shown.then, tokenize, inputs, outputs, ctx, api_visibility="private")
-    on(stats_run.click, statistics, [ctx.dataset, source, tokenizer_a, tokenizer_b, max_length], [stats_out], ctx,
-       api_name="token_stats")
-    root = gr.context.Context.root_block
-    if root is not None:  # show the example at once instead of an empty panel
-        on(root.load, tokenize, inputs, outputs, ctx, api_visibility="private")
+    on(shown.then, tokenize, inputs, outputs, ctx, clear=outputs, api_visibility="private")
+    stats_in = [ctx.dataset, source, tokenizer_a, tokenizer_b, max_length]
+    on(stats_run.click, statistics, stats_in, [stats_out], ctx, clear=[stats_out], api_name="token_stats")
+    # after the page loads (the example instead of an empty panel) and after a language switch
+    rerender(ctx, tokenize, inputs, outputs)
+    rerender(ctx, restatistics, [stats_out] + stats_in, [stats_out])

@@ -73,6 +73,13 @@ def estimate_run(choice, dataset, *args):
 form_signature(estimate_run, "data_choice", "prepared_dataset")
 
 
+def reestimate(shown, choice, dataset, *args):
+    """The estimate in a new language, only if one is on screen."""
+    if not shown:
+        return gr.skip()
+    return estimate_run(choice, dataset, *args)
+
+
 # --- live view --------------------------------------------------------------------------
 
 def _live(job, lang, earlier: tuple, label: str = "") -> tuple:

@@ -21,10 +21,16 @@ from trainer_core.space import on_space
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
                                         predictions, run_record, visible_runs)
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
+from ui.common import shown, table
 from ui.train_form import form_values
 from ui.train_views import (anatomy_md, confusion_styler, microscope_html, progress_html, runs_table, xray_html)
 
 log = logging.getLogger("fine_tune_studio.ui")
+
+RUNS_HEADERS = ("tt.c_run", "tt.h_backend", "tt.h_status", "tt.h_acc", "tt.h_f1", "tt.h_base", "tt.c_base_f1",
+                "tt.c_runtime")
+PER_CLASS_HEADERS = ("tt.c_class", "tt.c_precision", "tt.c_recall", "tt.h_f1", "tt.c_support")
+EXAMPLES_HEADERS = ("tt.c_text", "tt.c_text_pair", "tt.c_confidence", "tt.c_baseline_says")
 
 RESULTS = ("summary", "runs", "per_class", "confusion", "true_label", "pred_label", "examples", "anatomy", "xray",
            "lr", "microscope", "script", "yaml", "files", "loss", "evals", "progress")
@@ -124,14 +130,15 @@ def show_results(run_state, lang):
     res = last["results"]
     names = list(res.get("label_names") or [])
     losses, evals = _curves(records)
-    out = {"summary": summary_md(last, lang), "runs": runs_table(records), "loss": losses, "evals": evals,
+    out = {"summary": summary_md(last, lang), "runs": shown(table(runs_table(records), RUNS_HEADERS, lang)), "loss": losses, "evals": evals,
            "progress": progress_html(progress(events_of(last["metrics"])), lang)}
     if res.get("confusion_matrix"):
         cell = largest_confusion(res) or (names[0], names[0])
-        out.update(per_class=per_class_rows(res), confusion=confusion_styler(res),
+        out.update(per_class=shown(table(per_class_rows(res), PER_CLASS_HEADERS, lang)),
+                   confusion=shown(confusion_styler(res, t("tt.c_true_pred", lang)), True),
                    true_label=gr.Dropdown(choices=names, value=cell[0]),
                    pred_label=gr.Dropdown(choices=names, value=cell[1]),
-                   examples=cell_examples(last["run_dir"], *cell),
+                   examples=shown(table(cell_examples(last["run_dir"], *cell), EXAMPLES_HEADERS, lang)),
                    anatomy=anatomy_md(anatomy(res), lang))
         xr = _safely("X-ray", lambda: xray(last["run_dir"]), lang)
         out["xray"] = xray_html(xr, lang) if isinstance(xr, dict) else xr
@@ -159,8 +166,8 @@ def script_for(run_state, backend, lang):
 def cell_rows(run_state, true_label, pred_label, lang):
     dirs = _dirs(run_state)
     if not dirs or not true_label or not pred_label:
-        return []
-    return cell_examples(dirs[-1], true_label, pred_label)
+        return shown(table([], EXAMPLES_HEADERS, lang))
+    return shown(table(cell_examples(dirs[-1], true_label, pred_label), EXAMPLES_HEADERS, lang))
 
 
 def pick_cell(run_state, evt: gr.SelectData, lang):
@@ -208,10 +215,8 @@ HISTORY_HEADERS = ("tt.h_name", "tt.h_model", "tt.h_backend", "tt.h_status", "tt
 
 def history(owner, session_runs, lang):
     rows = visible_runs(owner, session_runs, on_space())
-    table = history_table(rows)
-    headers = [t(k, lang) for k in HISTORY_HEADERS]
     choices = [(f"{r['name']} ({r['status']})", r["run_dir"]) for r in rows]
-    return (gr.Dataframe(value=table, headers=headers),
+    return (shown(table(history_table(rows), HISTORY_HEADERS, lang)),
             gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
 
@@ -247,16 +252,22 @@ def preset_for_page(lang):
     return quick_demo_for(lang)
 
 
-def apply_preset(name, lang):
-    """Fill the form from a preset; offline, a Hub preset says so and offers its offline twin."""
-    config, twin = choose(name, hub_reachable())
+def preset_note(name, lang) -> str:
+    """What the chosen preset is (and, offline, which twin to use instead)."""
+    _, twin = choose(name, hub_reachable())
     preset = PRESETS.get(name) or PRESETS["quick_demo"]
     note = t(preset.note_key, lang)
     if preset.source:
         note += "\n\n" + t("tt.preset_source", lang, source=preset.source)
     if twin:
         note += "\n\n" + t("tt.preset_offline", lang, twin=t(PRESETS[twin].label_key, lang))
-    return (*form_values(config), note, gr.Button(visible=bool(twin)))
+    return note
+
+
+def apply_preset(name, lang):
+    """Fill the form from a preset; offline, a Hub preset says so and offers its offline twin."""
+    config, twin = choose(name, hub_reachable())
+    return (*form_values(config), preset_note(name, lang), gr.Button(visible=bool(twin)))
 
 
 def use_twin(name, lang):

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import gradio as gr
-from gradio.context import Context
 
 from trainer_core.presets import DEFAULT_PRESET, PRESETS, tab_default_config
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, EVAL_COLOURS, LOSS_COLOURS, LR_COLOURS, frame
 from ui import train_handlers as h
 from ui import train_results as r
-from ui.common import AppContext, on
+from ui.common import AppContext, on, rerender, start_from
 from ui.i18n import L
 from ui.train_form import build_form
 from ui.train_views import legend_html
@@ -21,15 +20,16 @@ OWNER_KEY = "fts-train-owner"
 def _plots():
     # Initial values name every series the charts can show (see trainer_core.train_live.frame). The
     # charts' own legend is cut off by their box in Gradio 6.31, so it is off and drawn below instead.
-    common = {"x": "step", "y": "value", "color": "series", "height": 280, "colors_in_legend": []}
+    common = {"x": "step", "y": "value", "color": "series", "height": 280, "colors_in_legend": [],
+              "x_title": L("tt.axis_step")}
     with gr.Row():
         with gr.Column():
             loss = gr.LinePlot(frame([], ALL_LOSS), label=L("tt.loss_plot"), elem_id="tt-loss-plot",
-                               color_map=LOSS_COLOURS, y_title="loss", **common)
+                               color_map=LOSS_COLOURS, y_title=L("tt.axis_loss"), **common)
             gr.HTML(legend_html(LOSS_COLOURS))
         with gr.Column():
             evals = gr.LinePlot(frame([], ALL_EVAL), label=L("tt.eval_plot"), elem_id="tt-eval-plot",
-                                color_map=EVAL_COLOURS, y_title="metric", **common)
+                                color_map=EVAL_COLOURS, y_title=L("tt.axis_metric"), **common)
             gr.HTML(legend_html(EVAL_COLOURS))
     return loss, evals
 
@@ -39,25 +39,23 @@ def _results_panels() -> dict:
     with gr.Tabs(elem_id="tt-panels"):
         with gr.Tab(L("tt.tab_results"), id="tt-results"):
             c["summary"] = gr.Markdown(elem_id="tt-summary")
-            c["runs"] = gr.Dataframe(headers=["run", "backend", "status", "accuracy", "macro-F1", "baseline acc",
-                                              "baseline F1", "runtime s"], interactive=False, label=L("tt.runs_table"))
-            c["per_class"] = gr.Dataframe(headers=["class", "precision", "recall", "F1", "support"],
-                                          interactive=False, label=L("tt.per_class"))
+            # tables are hidden until a run fills them, headers in the page language (ui.common.table)
+            c["runs"] = gr.Dataframe(interactive=False, label=L("tt.runs_table"), visible=False)
+            c["per_class"] = gr.Dataframe(interactive=False, label=L("tt.per_class"), visible=False)
             gr.Markdown(L("tt.confusion_help"))
             c["confusion"] = gr.Dataframe(interactive=False, label=L("tt.confusion"), elem_id="tt-confusion",
-                                          max_height=420)
+                                          max_height=420, visible=False)
             with gr.Row():
                 c["true_label"] = gr.Dropdown(label=L("tt.true_label"), choices=[], elem_id="tt-true")
                 c["pred_label"] = gr.Dropdown(label=L("tt.pred_label"), choices=[], elem_id="tt-pred")
-            c["examples"] = gr.Dataframe(headers=["text", "text pair", "confidence", "baseline"], interactive=False,
-                                         wrap=True, label=L("tt.cell_examples"),
-                                         column_widths=["56%", "24%", "10%", "10%"],
-                                         max_height=420)
+            c["examples"] = gr.Dataframe(interactive=False, wrap=True, label=L("tt.cell_examples"),
+                                         column_widths=["54%", "24%", "10%", "12%"], max_height=420, visible=False)
             c["anatomy"] = gr.Markdown(elem_id="tt-anatomy")
         with gr.Tab(L("tt.tab_xray"), id="tt-xray"):
             c["xray"] = gr.HTML(L("tt.after_run"))
             c["lr"] = gr.LinePlot(x="step", y="value", color="series", label=L("tt.lr_plot"), height=220,
-                                  color_map=LR_COLOURS, colors_in_legend=[], y_title="learning rate")
+                                  color_map=LR_COLOURS, colors_in_legend=[], x_title=L("tt.axis_step"),
+                                  y_title=L("tt.axis_lr"))
             gr.HTML(legend_html(LR_COLOURS))
         with gr.Tab(L("tt.tab_microscope"), id="tt-microscope"):
             gr.Markdown(L("tt.mic_intro"))
@@ -73,7 +71,7 @@ def _results_panels() -> dict:
             c["files"] = gr.File(label=L("tt.downloads"), file_count="multiple", interactive=False)
         with gr.Tab(L("tt.tab_history"), id="tt-history"):
             c["history_refresh"] = gr.Button(L("tt.history_refresh"), size="sm", elem_id="tt-history-refresh")
-            c["history"] = gr.Dataframe(interactive=False, label=L("tt.history"), elem_id="tt-history")
+            c["history"] = gr.Dataframe(interactive=False, label=L("tt.history"), elem_id="tt-history", visible=False)
             with gr.Row():
                 c["pick"] = gr.Dropdown(label=L("tt.history_pick"), choices=[], elem_id="tt-history-pick", scale=3)
                 c["show"] = gr.Button(L("tt.history_show"), scale=1, elem_id="tt-history-show")
@@ -117,9 +115,7 @@ def build(ctx: AppContext) -> None:
     base_in = [owner, choice, ctx.dataset, ctx.runs]
 
     on(preset.change, r.apply_preset, [preset], fields + [preset_note, use_twin], ctx, **PRIVATE)
-    demo = Context.root_block
-    if demo is not None:  # a Korean page starts from the Korean quick demo (its change fills the form)
-        on(demo.load, r.preset_for_page, [], [preset], ctx, **PRIVATE)
+    start_from(ctx, r.preset_for_page, [], [preset])  # a Korean page: the Korean quick demo (its change fills the form)
     on(use_twin.click, r.use_twin, [preset], [preset], ctx, **PRIVATE)
     on(ctx.dataset.change, h.dataset_choice, [ctx.dataset], [choice], ctx, **PRIVATE)
     on(estimate.click, h.estimate_run, [choice, ctx.dataset] + fields, [estimate_out], ctx, api_name="estimate")
@@ -147,10 +143,16 @@ def build(ctx: AppContext) -> None:
     on(panels["script_backend"].change, r.script_for, [run_state, panels["script_backend"]],
        [panels["script"], panels["files"]], ctx, **PRIVATE)
 
+    # after the page loads and a language switch: what is on screen, drawn again in the page's language
+    rerender(ctx, r.show_results, [run_state], results_out)
+    rerender(ctx, r.preset_note, [preset], [preset_note])
+    rerender(ctx, h.reestimate, [estimate_out, choice, ctx.dataset] + fields, [estimate_out])
+
     history_out = [panels["history"], panels["pick"]]
     on(panels["history_refresh"].click, r.history, [owner, ctx.runs], history_out, ctx, **PRIVATE)
     on(run_state.change, r.history, [owner, ctx.runs], history_out, ctx, **PRIVATE)
     on(panels["history"].select, r.pick_history, [owner, ctx.runs], [panels["pick"]], ctx, **PRIVATE)
+    rerender(ctx, r.history, [owner, ctx.runs], history_out)
     picked = on(panels["show"].click, r.show_picked, [panels["pick"]], [run_state], ctx, **PRIVATE)
     on(picked.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
     tabs = ctx.extras.get("tabs")

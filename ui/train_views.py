@@ -81,18 +81,18 @@ def runs_table(records: list[dict]) -> list[list]:
     return rows
 
 
-def confusion_styler(results: dict):
+def confusion_styler(results: dict, corner: str = "true \\ predicted"):
     """The confusion matrix as a styled DataFrame: rows = true label, columns = predicted; darker = more rows."""
     import pandas as pd
 
     names = list(results.get("label_names") or [])
     matrix = results.get("confusion_matrix") or []
     frame = pd.DataFrame(matrix, index=names, columns=names)
-    frame.insert(0, "true \\ predicted", names)
+    frame.insert(0, corner, names)
     peak = max([max(row) for row in matrix if row] or [1]) or 1
 
     def shade(column):
-        if column.name == "true \\ predicted":
+        if column.name == corner:
             return ["font-weight: 600"] * len(column)
         out = []
         for true_name, value in zip(names, column):

@@ -12,9 +12,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Hugging Face Hub: not reachable — using offline models and bundled samples",
         "ko": "Hugging Face Hub: 연결 안 됨 — 오프라인 모델과 내장 샘플을 사용합니다",
     },
-    "app.language_hint": {
-        "en": "Language follows your browser; change it under Settings at the bottom of the page.",
-        "ko": "언어는 브라우저 설정을 따릅니다. 페이지 아래쪽 설정(Settings)에서 바꿀 수 있습니다.",
+    "app.start_here": {
+        "en": "**Start here:** 1. **Dataset** — load a sample (it is prepared for you) · 2. **Tokenizer** — see how text becomes ids · 3. **Train** — press *Train* with the quick-demo preset · 4. **Classify** — try the model you trained.",
+        "ko": "**여기서 시작하세요:** 1. **데이터셋** — 샘플을 불러옵니다(학습용 준비까지 자동) · 2. **토크나이저** — 문장이 id로 바뀌는 모습을 봅니다 · 3. **학습** — 빠른 데모 프리셋 그대로 *학습 시작*을 누릅니다 · 4. **분류** — 방금 학습한 모델을 써 봅니다.",
     },
     "tab.dataset": {"en": "Dataset", "ko": "데이터셋"},
     "tab.tokenizer": {"en": "Tokenizer", "ko": "토크나이저"},
@@ -23,6 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.code": {"en": "Equivalent code", "ko": "같은 일을 하는 코드"},
     "common.error": {"en": "Error", "ko": "오류"},
     "common.warning": {"en": "Warning", "ko": "경고"},
+    "common.info": {"en": "Note", "ko": "알림"},
     "common.unexpected": {
         "en": "Something unexpected went wrong ({kind}). Nothing was lost; please try again or change the input.",
         "ko": "예상하지 못한 문제가 생겼습니다 ({kind}). 잃은 것은 없습니다. 다시 시도하거나 입력을 바꿔 주세요.",

@@ -48,6 +48,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds.hub_help": {"en": "The same call as `load_dataset(id, config, split=...)`. Needs the Hugging Face Hub.", "ko": "`load_dataset(id, config, split=...)`와 같은 호출입니다. Hugging Face Hub 연결이 필요합니다."},
     "ds.details": {"en": "Details (JSON)", "ko": "자세히 (JSON)"},
     "ds.dist_title": {"en": "Label distribution", "ko": "레이블 분포"},
+    "ds.tok_kept": {"en": "at most max_length ({n}): kept whole", "ko": "max_length({n}) 이하: 그대로 남음"},
+    "ds.tok_cut": {"en": "longer than max_length ({n}): truncated", "ko": "max_length({n}) 초과: 잘림"},
     "ds.tokens_title": {"en": "Token lengths", "ko": "토큰 길이"},
     "ds.tokenizer": {"en": "Tokenizer ('default' = built-in MiniLM, a folder, or a Hub model id)", "ko": "토크나이저('default' = 내장 MiniLM, 폴더, 또는 Hub 모델 id)"},
     "ds.max_length": {"en": "max_length (tokens)", "ko": "max_length (토큰)"},

@@ -57,7 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.row_token": {"en": "token", "ko": "토큰"},
     "tok.cell_not_returned": {"en": "not returned by this tokenizer", "ko": "이 토크나이저는 돌려주지 않음"},
     "tok.note_truncated": {"en": "Truncated at max_length={max_length} (truncation side: {side}): the rest of the text was cut off.", "ko": "max_length={max_length}에서 잘렸습니다 (자르는 쪽: {side}). 나머지 문장은 버려졌습니다."},
-    "tok.note_jamo": {"en": "{n} Hangul syllable(s) were decomposed into jamo, e.g. '{source}' -> {example}. The model never sees the syllables themselves.", "ko": "한글 음절 {n}개가 자모로 분해되었습니다. 예: '{source}' -> {example}. 모델은 음절 자체를 보지 못합니다."},
+    "tok.note_jamo": {"en": "{n} Hangul syllable(s) were decomposed into jamo, e.g. {example}. The model never sees the syllables themselves.", "ko": "한글 음절 {n}개가 자모로 분해되었습니다. 예: {example}. 모델은 음절 자체를 보지 못합니다."},
     "tok.note_unk": {"en": "{n} [UNK] token(s): the vocabulary has no pieces for {spans}.", "ko": "[UNK] 토큰 {n}개: 어휘에 {spans}에 해당하는 조각이 없습니다."},
     "tok.note_merged": {"en": "{n} character group(s) were split across several byte-level tokens; each is shown once, merged. Turn on raw token strings to see the pieces.", "ko": "글자 {n}묶음이 여러 byte-level 토큰으로 쪼개져 있어 하나로 합쳐 보여 줍니다. 조각을 보려면 원래 토큰 문자열 보기를 켜세요."},
     "tok.note_padded": {"en": "{n} padding token(s) added on the {side} side; attention_mask is 0 there, so the model ignores them.", "ko": "패딩 토큰 {n}개가 {side}에 붙었습니다. 그 위치의 attention_mask는 0이라 모델이 무시합니다."},
