@@ -90,8 +90,16 @@ def warm_imports() -> None:
     transformers' lazy first import is not thread-safe: a page load fires several handlers at
     once, and two threads importing it together fail, so the first visitor would see errors.
     """
-    import datasets  # noqa: F401
+    import datasets
+    import transformers
+    from huggingface_hub.utils import disable_progress_bars
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer  # noqa: F401
+
+    # No console progress bars in a server: nobody watches them, and tqdm's class-wide lock is not
+    # safe when several handlers load data at once (a Load failed with "tqdm has no attribute _lock").
+    datasets.disable_progress_bars()
+    transformers.utils.logging.disable_progress_bar()
+    disable_progress_bars()
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ def _warm_up(url):
 
     text = Client(url, verbose=False).predict("form", *form_values(preset_config("quick_demo")), "en",
                                               api_name="/estimate")
-    assert "Estimate before launch" in text and "30 optimizer steps" in text
+    assert "Estimate before launch" in text and "96 optimizer steps" in text
 
 
 def _bar(page) -> dict:

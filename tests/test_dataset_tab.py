@@ -11,10 +11,10 @@ from ui.common import friendly
 
 def _render(raw):
     out = dict(zip(["card", "dist", "table", "page", "info", "view", "text", "pair", "label", "eval_split",
-                    "train_rows", "eval_rows", "test_rows"], tab.render_loaded(raw, "en")))
-    for name in ("dist", "table"):  # hidden until now: these come as updates that also show them
-        assert out[name]["visible"] is True
-        out[name] = out[name]["value"]
+                    "train_rows", "eval_rows", "test_rows", "dist_box"], tab.render_loaded(raw, "en")))
+    # hidden until now: the table comes as an update that shows it, the plot's box is shown
+    assert out["table"]["visible"] is True and out.pop("dist_box").visible is True
+    out["table"] = out["table"]["value"]
     return out
 
 
@@ -127,8 +127,8 @@ def test_auto_steps_after_a_load_report_problems_instead_of_raising():
     raw = {"dsd": dsd, "source": {"kind": "file", "name": "t.csv"}, "summary": tab.describe(dsd)}
     report, state, code, status = tab.auto_prepare(raw, "text", "", "label", "", 0, 1, 0, 42, "en")
     assert state is None and report is None and "only one class" in status
-    plot, text = tab.auto_measure(raw, None, None, "default", 128, "ko")
-    assert "문장 열" in text
+    plot, text, box = tab.auto_measure(raw, None, None, "default", 128, "ko")
+    assert "문장 열" in text and plot is None and box.visible is False
 
 
 def test_token_lengths_with_a_local_tokenizer(tiny_bert_dir):

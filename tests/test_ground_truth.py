@@ -149,7 +149,7 @@ def test_history_opens_the_run_picked_not_the_newest(three_runs, monkeypatch):
     monkeypatch.delenv("SPACE_ID", raising=False)
     session = {Path(d).name: d for d in dirs}  # all three were trained in this session, the newest last
     table, _ = r.history(None, session, "en")
-    listed = [row[0] for row in table.value["data"]]
+    listed = [row[0] for row in table["value"].values.tolist()]
     assert sorted(listed) == sorted(Path(d).name for d in dirs)
 
     class Click:

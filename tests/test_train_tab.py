@@ -137,7 +137,7 @@ def test_results_panels_show_metrics_beside_the_baseline(tiny_run):
     assert "Fine-tuned model" in out["summary"] and "Baseline" in out["summary"]
     assert list(out["runs"].columns)[:3] == ["run", "backend", "status"]
     run_row = out["runs"].values.tolist()[0]
-    assert run_row[0] == Path(tiny_run).name and run_row[1] == "trainer" and run_row[2] == "completed"
+    assert run_row[0] == Path(tiny_run).name and run_row[1] == "trainer" and run_row[2] == "Finished"  # the status in the page language
     assert list(out["per_class"].iloc[:, 0]) == ["neg", "pos"]
     frame = out["confusion"].data
     assert list(frame.columns)[1:] == ["neg", "pos"] and int(frame[["neg", "pos"]].to_numpy().sum()) == 28

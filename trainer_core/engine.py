@@ -219,7 +219,8 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
     except Exception as exc:  # noqa: BLE001 - every failure becomes a clear message
         error = friendly_error(exc, config if isinstance(config, TrainConfig) else TrainConfig(), run_dir)
         log.debug("training failed", exc_info=True)
-        results = {"status": "failed", "error": str(error), "error_key": error.key, "created": created}
+        results = {"status": "failed", "error": str(error), "error_key": error.key,
+                   "error_params": {k: str(v) for k, v in error.params.items()}, "created": created}
         if run_dir is not None:
             try:  # keep the traceback for a bug report, out of the user's way
                 (run_dir / "error.log").write_text("".join(traceback.format_exception(exc)), encoding="utf-8")

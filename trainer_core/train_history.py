@@ -10,6 +10,7 @@ import json
 import time
 from pathlib import Path
 
+from .i18n import TABLE, t
 from .runs import list_runs, owner_tag, read_run
 
 
@@ -35,12 +36,25 @@ def visible_runs(owner: str | None, session_runs, on_space: bool, root=None) -> 
     return out
 
 
-def history_table(rows: list[dict]) -> list[list]:
+def status_word(status: str, lang: str) -> str:
+    """completed / stopped / failed in the page's language."""
+    key = f"tt.state_{status}"
+    return t(key, lang) if key in TABLE else str(status)
+
+
+def short_model(ref: str) -> str:
+    """A model as a table cell: a Hub id as it is, a local folder by its name (paths are machine noise)."""
+    path = Path(str(ref or ""))
+    return path.name if path.is_absolute() else str(ref or "")
+
+
+def history_table(rows: list[dict], lang: str = "en") -> list[list]:
     """Rows for the history table: name, model, backend, status, accuracy, macro-F1, baseline, steps, created."""
     out = []
     for row in rows:
         results = _results(row["run_dir"])
-        out.append([row["name"], row["model"], row["backend"], row["status"], _fmt(row.get("eval_accuracy")),
+        out.append([row["name"], short_model(row["model"]), row["backend"], status_word(row["status"], lang),
+                    _fmt(row.get("eval_accuracy")),
                     _fmt(row.get("eval_macro_f1")), _fmt(results.get("baseline_accuracy")),
                     results.get("global_step", ""),
                     time.strftime("%Y-%m-%d %H:%M", time.localtime(row["created"])) if row.get("created") else ""])

@@ -152,6 +152,9 @@ def next_page(raw, dataset, split, page, lang):
     return show_page(raw, dataset, split, int(page or 1) + 1, lang)
 
 
+NO_TITLE = " "  # a blank axis title (an empty one falls back to the column name)
+
+
 def render_loaded(raw, lang):
     """Everything that follows a load: card, plot, first page, mapping and split controls."""
     raw = _need(raw)
@@ -162,13 +165,13 @@ def render_loaded(raw, lang):
     split = suggest_split(s)
     evals = [(t("ds.carve", lang), "")] + [(k, k) for k in s["splits"] if k != s["first_split"]]
     frame, page, info = show_page(raw, None, s["first_split"], 1, lang)
-    return (summary_card(raw, lang), shown(distribution_plot(raw, lang), True), shown(frame, True), page, info,
+    return (summary_card(raw, lang), distribution_plot(raw, lang), shown(frame, True), page, info,
             gr.Dropdown(choices=_view_choices(raw, None), value=s["first_split"]),
             gr.Dropdown(choices=columns, value=mapping["text"]),
             gr.Dropdown(choices=[none] + [(c, c) for c in columns], value=mapping["text_pair"] or ""),
             gr.Dropdown(choices=columns, value=mapping["label"]),
             gr.Dropdown(choices=evals, value=split["eval_split"]),
-            split["train_rows"], split["eval_rows"], split["test_rows"])
+            split["train_rows"], split["eval_rows"], split["test_rows"], gr.Column(visible=True))
 
 
 # --- token lengths --------------------------------------------------------------------
@@ -247,11 +250,12 @@ def auto_prepare(*args):
 
 
 def auto_measure(*args):
+    """measure_tokens after a load: its plot's box shown, or hidden with the reason in the stats."""
     try:
         frame, text = measure_tokens(*args)
-        return shown(frame, True), text
+        return frame, text, gr.Column(visible=True)
     except StudioError as err:
-        return shown(None, False), err.render(args[-1])
+        return None, err.render(args[-1]), gr.Column(visible=False)
 
 
 def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_length, lang):
@@ -263,7 +267,7 @@ def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_l
     frame, shown, info = show_page(raw, dataset, view, page, lang)
     prepared = dataset.get("prepared") if isinstance(dataset, dict) else None
     status = prepared_status(prepared.report, lang) if prepared is not None else gr.skip()
-    measured = auto_measure(raw, text, pair, tokenizer_ref, max_length, lang) if tok_shown else (gr.skip(),) * 2
+    measured = auto_measure(raw, text, pair, tokenizer_ref, max_length, lang)[:2] if tok_shown else (gr.skip(),) * 2
     return (summary_card(raw, lang), frame, shown, info, status) + tuple(measured)
 
 
@@ -305,8 +309,16 @@ def build(ctx: AppContext) -> None:
     with gr.Row():
         # titles are set once here: see distribution_plot
         # plots and the table are hidden until there is data: no blank placeholders on the first screen
-        dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
-                          x_title=L("ds.plot_label"), y_title=L("ds.plot_rows"), y_lim=[0, None], visible=False)
+        # Axis titles: none (the translated label above each plot says what the axes are). Gradio
+        # 6.31's BarPlot does not translate an L(...) axis title (it drew the raw __i18n__ key), and
+        # setting titles in an update stops it redrawing; a blank title also hides the English
+        # column name it would fall back to.
+        # Each plot sits in a box that is hidden until there is data: the plot itself never gets a
+        # visibility update, because Gradio 6.31 then re-sends its axis titles untranslated (raw
+        # __i18n__ keys on the axis) and can leave it blank.
+        with gr.Column(visible=False) as dist_box:
+            dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
+                              x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None])
         with gr.Column():
             with gr.Row():
                 tokenizer = gr.Textbox(value="default", label=L("ds.tokenizer"), scale=3)
@@ -316,10 +328,11 @@ def build(ctx: AppContext) -> None:
             # Gradio 6.31's plot fixes its colours to the categories of the first data it gets and
             # hides later ones, so every update carries both, with language-neutral names; its own legend
             # is off: token_legend() draws the keys, translated, in tok_stats
-            tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map=TOKEN_COLOURS,
-                                  label=L("ds.tokens_title"), show_label=True, height=300, x_title=L("ds.plot_tokens"),
-                                  y_title=L("ds.plot_rows"), y_lim=[0, None], x_label_angle=-45, colors_in_legend=[],
-                                  visible=False)
+            with gr.Column(visible=False) as tok_box:
+                tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map=TOKEN_COLOURS,
+                                      label=L("ds.tokens_title"), show_label=True, height=300,
+                                      x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None],
+                                      x_label_angle=-45, colors_in_legend=[])
             tok_stats = gr.Markdown()
     with gr.Row():
         view = gr.Dropdown(choices=[], label=L("ds.view_split"), allow_custom_value=True, scale=2)
@@ -346,7 +359,7 @@ def build(ctx: AppContext) -> None:
 
     # allow_custom_value: API clients name columns without the render step that fills the choices
     shown = [card, dist, table, page, page_info, view, text_col, pair_col, label_col, eval_split,
-             train_rows, eval_rows, test_rows]
+             train_rows, eval_rows, test_rows, dist_box]
     tokens_in = [raw, text_col, pair_col, tokenizer, max_length]
     prepare_in = [raw, text_col, pair_col, label_col, eval_split, train_rows, eval_rows, test_rows, seed]
     prepare_out = [report, ctx.dataset, code, status]
@@ -360,9 +373,9 @@ def build(ctx: AppContext) -> None:
         # the defaults usually fit, so the Train tab can start at once; then the token lengths
         ready = on(rendered.success, auto_prepare, prepare_in, prepare_out, ctx, **PRIVATE)
         ready = on(ready.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
-        on(ready.success, auto_measure, tokens_in, [tok_plot, tok_stats], ctx, **PRIVATE)
+        on(ready.success, auto_measure, tokens_in, [tok_plot, tok_stats, tok_box], ctx, **PRIVATE)
     on(measure_btn.click, measure_tokens, tokens_in, [tok_plot, tok_stats], ctx, clear=[tok_plot, tok_stats],
-       reveal=[tok_plot], api_name="token_lengths")
+       reveal=[tok_box], api_name="token_lengths")
     prepared = on(prepare_btn.click, prepare_data, prepare_in, prepare_out, ctx, api_name="prepare")
     on(prepared.success, refresh_views, [raw, ctx.dataset], [view], ctx, **PRIVATE)
     page_io = ([raw, ctx.dataset, view, page], [table, page, page_info])

@@ -19,7 +19,7 @@ from trainer_core.presets import PRESETS, choose, quick_demo_for
 from trainer_core.sources import hub_reachable
 from trainer_core.space import on_space
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
-                                        predictions, run_record, visible_runs)
+                                        predictions, run_record, status_word, visible_runs)
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
 from ui.common import shown, table
 from ui.train_form import form_values
@@ -51,10 +51,20 @@ def _safely(what: str, fn, lang):
         return t("tt.panel_failed", lang, what=what, error=f"{type(err).__name__}: {err}")
 
 
+def run_error(res: dict, lang: str) -> str:
+    """A failed run's message in ``lang`` (results.json keeps its key and parameters)."""
+    if res.get("error_key"):
+        try:
+            return StudioError(res["error_key"], **(res.get("error_params") or {})).render(lang)
+        except (KeyError, IndexError):  # a run written by an older version: its English text
+            pass
+    return res.get("error", "?")
+
+
 def summary_md(record: dict, lang: str) -> str:
     res = record["results"]
     if res.get("status") == "failed":
-        return t("tt.sum_failed", lang, error=res.get("error", "?"))
+        return t("tt.sum_failed", lang, error=run_error(res, lang))
     rows = res.get("num_eval_rows", 0)
     lines = [t("tt.sum_model", lang, acc=f"{res.get('eval_accuracy', 0):.3f}", f1=f"{res.get('eval_macro_f1', 0):.3f}",
                rows=rows)]
@@ -130,7 +140,7 @@ def show_results(run_state, lang):
     res = last["results"]
     names = list(res.get("label_names") or [])
     losses, evals = _curves(records)
-    out = {"summary": summary_md(last, lang), "runs": shown(table(runs_table(records), RUNS_HEADERS, lang)), "loss": losses, "evals": evals,
+    out = {"summary": summary_md(last, lang), "runs": shown(table(runs_table(records, lang), RUNS_HEADERS, lang)), "loss": losses, "evals": evals,
            "progress": progress_html(progress(events_of(last["metrics"])), lang)}
     if res.get("confusion_matrix"):
         cell = largest_confusion(res) or (names[0], names[0])
@@ -152,6 +162,26 @@ def show_results(run_state, lang):
     else:
         out.update(script=f"# {code}", yaml=Path(last["run_dir"], "config.yaml").read_text("utf-8"), files=None)
     return tuple(out.get(name, gr.skip()) for name in RESULTS)
+
+
+def status_and_log(run_state, owner, lang):
+    """The ended run's status line and log tail in ``lang`` (after a language switch).
+
+    Skipped while this page's job still runs: its next streamed frame redraws both."""
+    from trainer_core.jobs import JOBS
+    from trainer_core.train_live import log_lines
+
+    dirs = _dirs(run_state)
+    job = JOBS.for_owner(owner) if owner else None
+    if not dirs or (job is not None and not job.done):
+        return gr.skip(), gr.skip()
+    record = run_record(dirs[-1])
+    status = record["results"].get("status")
+    if status == "failed":
+        line = t("tt.failed", lang, error=run_error(record["results"], lang))
+    else:
+        line = t("tt.finished" if status == "completed" else "tt.stopped", lang, run_dir=dirs[-1])
+    return line, "\n".join(log_lines(events_of(record["metrics"]), lang))
 
 
 def script_for(run_state, backend, lang):
@@ -215,8 +245,8 @@ HISTORY_HEADERS = ("tt.h_name", "tt.h_model", "tt.h_backend", "tt.h_status", "tt
 
 def history(owner, session_runs, lang):
     rows = visible_runs(owner, session_runs, on_space())
-    choices = [(f"{r['name']} ({r['status']})", r["run_dir"]) for r in rows]
-    return (shown(table(history_table(rows), HISTORY_HEADERS, lang)),
+    choices = [(f"{r['name']} ({status_word(r['status'], lang)})", r["run_dir"]) for r in rows]
+    return (shown(table(history_table(rows, lang), HISTORY_HEADERS, lang)),
             gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
 

@@ -20,18 +20,19 @@ OWNER_KEY = "fts-train-owner"
 def _plots():
     # Initial values name every series the charts can show (see trainer_core.train_live.frame). The
     # charts' own legend is cut off by their box in Gradio 6.31, so it is off and drawn below instead.
+    # Steps are whole numbers: with one evaluation point the axis would read "10.000000".
     common = {"x": "step", "y": "value", "color": "series", "height": 280, "colors_in_legend": [],
-              "x_title": L("tt.axis_step")}
+              "x_title": L("tt.axis_step"), "x_axis_format": "d", "x_lim": [0, None]}
     with gr.Row():
         with gr.Column():
             loss = gr.LinePlot(frame([], ALL_LOSS), label=L("tt.loss_plot"), elem_id="tt-loss-plot",
                                color_map=LOSS_COLOURS, y_title=L("tt.axis_loss"), **common)
-            gr.HTML(legend_html(LOSS_COLOURS))
+            loss_legend = gr.HTML(legend_html(LOSS_COLOURS))
         with gr.Column():
             evals = gr.LinePlot(frame([], ALL_EVAL), label=L("tt.eval_plot"), elem_id="tt-eval-plot",
                                 color_map=EVAL_COLOURS, y_title=L("tt.axis_metric"), **common)
-            gr.HTML(legend_html(EVAL_COLOURS))
-    return loss, evals
+            eval_legend = gr.HTML(legend_html(EVAL_COLOURS))
+    return loss, evals, (loss_legend, eval_legend)
 
 
 def _results_panels() -> dict:
@@ -48,7 +49,7 @@ def _results_panels() -> dict:
             with gr.Row():
                 c["true_label"] = gr.Dropdown(label=L("tt.true_label"), choices=[], elem_id="tt-true")
                 c["pred_label"] = gr.Dropdown(label=L("tt.pred_label"), choices=[], elem_id="tt-pred")
-            c["examples"] = gr.Dataframe(interactive=False, wrap=True, label=L("tt.cell_examples"),
+            c["examples"] = gr.Dataframe(interactive=False, wrap=True, label=L("tt.cell_examples"), elem_id="tt-examples",
                                          column_widths=["54%", "24%", "10%", "12%"], max_height=420, visible=False)
             c["anatomy"] = gr.Markdown(elem_id="tt-anatomy")
         with gr.Tab(L("tt.tab_xray"), id="tt-xray"):
@@ -56,7 +57,7 @@ def _results_panels() -> dict:
             c["lr"] = gr.LinePlot(x="step", y="value", color="series", label=L("tt.lr_plot"), height=220,
                                   color_map=LR_COLOURS, colors_in_legend=[], x_title=L("tt.axis_step"),
                                   y_title=L("tt.axis_lr"))
-            gr.HTML(legend_html(LR_COLOURS))
+            c["lr_legend"] = gr.HTML(legend_html(LR_COLOURS))
         with gr.Tab(L("tt.tab_microscope"), id="tt-microscope"):
             gr.Markdown(L("tt.mic_intro"))
             with gr.Row():
@@ -101,7 +102,7 @@ def build(ctx: AppContext) -> None:
     estimate_out = gr.Markdown(elem_id="tt-estimate-out")
     status = gr.Markdown(elem_id="tt-status")
     bar = gr.HTML(elem_id="tt-progress")
-    loss, evals = _plots()
+    loss, evals, legends = _plots()
     log_box = gr.Textbox(label=L("tt.log"), lines=6, max_lines=12, interactive=False, elem_id="tt-log")
     panels = _results_panels()
 
@@ -146,6 +147,8 @@ def build(ctx: AppContext) -> None:
     # after the page loads and a language switch: what is on screen, drawn again in the page's language
     rerender(ctx, r.show_results, [run_state], results_out)
     rerender(ctx, r.preset_note, [preset], [preset_note])
+    rerender(ctx, _legends, [], [*legends, panels["lr_legend"]])
+    rerender(ctx, r.status_and_log, [run_state, owner], [status, log_box])
     rerender(ctx, h.reestimate, [estimate_out, choice, ctx.dataset] + fields, [estimate_out])
 
     history_out = [panels["history"], panels["pick"]]
@@ -168,3 +171,7 @@ def _open_for(with_tabs: bool):
         return r.open_in_classify(pick, session_runs, lang)[:2]
 
     return open_without_tabs
+
+
+def _legends(lang):
+    return tuple(legend_html(colours, lang) for colours in (LOSS_COLOURS, EVAL_COLOURS, LR_COLOURS))

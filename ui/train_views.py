@@ -8,16 +8,30 @@ from __future__ import annotations
 from html import escape
 
 from trainer_core.i18n import t
+from trainer_core.train_history import status_word
 from trainer_core.train_live import format_seconds
 
 KIND_COLOURS = {"special": "#6b7280", "a": "#3b82f6", "b": "#10b981", "pad": "#e5e7eb"}
 CELL_PX = {"dynamic": 14, "max_length_grid": 4}
 
 
-def legend_html(colours: dict) -> str:
-    """A chart legend: a coloured line and the series name (names are the data's own, not translated)."""
+SERIES_KEYS = {"train loss": "tt.series_train_loss", "eval loss": "tt.series_eval_loss", "accuracy": "tt.series_accuracy",
+               "macro_f1": "tt.series_macro_f1", "planned": "tt.series_planned", "logged": "tt.series_logged"}
+
+
+def series_label(name: str, lang: str) -> str:
+    """'trainer · train loss' in the page's language (the backend names are code names, kept)."""
+    backend, _, series = name.rpartition(" · ")
+    words = t(SERIES_KEYS[series], lang) if series in SERIES_KEYS else series
+    return f"{backend} · {words}" if backend else words
+
+
+def legend_html(colours: dict, lang: str = "en") -> str:
+    """A chart legend: a coloured line and the series' name. The chart's data keep language-neutral
+    names (its colours are fixed to them at first render), so the legend translates them."""
     items = "".join(f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:18px;'
-                    f'height:3px;background:{c};vertical-align:middle;margin-right:4px"></span>{escape(name)}</span>'
+                    f'height:3px;background:{c};vertical-align:middle;margin-right:4px"></span>'
+                    f'{escape(series_label(name, lang))}</span>'
                     for name, c in colours.items())
     return f'<div class="tt-legend" style="font-size:12px">{items}</div>'
 
@@ -67,7 +81,7 @@ def progress_html(p: dict, lang: str, label: str = "") -> str:
             f"</div></div>")
 
 
-def runs_table(records: list[dict]) -> list[list]:
+def runs_table(records: list[dict], lang: str = "en") -> list[list]:
     """[run, backend, status, accuracy, macro-F1, baseline accuracy, baseline macro-F1, runtime s]."""
     def fmt(v):
         return f"{v:.3f}" if isinstance(v, (int, float)) else "-"
@@ -75,7 +89,8 @@ def runs_table(records: list[dict]) -> list[list]:
     rows = []
     for r in records:
         res = r["results"]
-        rows.append([r["run_dir"].rstrip("/").split("/")[-1], r["config"].get("backend", "?"), res.get("status", "?"),
+        rows.append([r["run_dir"].rstrip("/").split("/")[-1], r["config"].get("backend", "?"),
+                     status_word(res.get("status", "?"), lang),
                      fmt(res.get("eval_accuracy")), fmt(res.get("eval_macro_f1")), fmt(res.get("baseline_accuracy")),
                      fmt(res.get("baseline_macro_f1")), fmt(res.get("train_runtime"))])
     return rows
