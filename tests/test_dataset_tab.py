@@ -11,9 +11,9 @@ from ui.common import friendly
 
 def _render(raw):
     out = dict(zip(["card", "dist", "table", "page", "info", "view", "text", "pair", "label", "eval_split",
-                    "train_rows", "eval_rows", "test_rows", "dist_box"], tab.render_loaded(raw, "en")))
+                    "train_rows", "eval_rows", "test_rows", "loaded_box"], tab.render_loaded(raw, "en")))
     # hidden until now: the table comes as an update that shows it, the plot's box is shown
-    assert out["table"]["visible"] is True and out.pop("dist_box").visible is True
+    assert out["table"]["visible"] is True and out.pop("loaded_box").visible is True
     out["table"] = out["table"]["value"]
     return out
 

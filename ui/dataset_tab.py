@@ -306,60 +306,60 @@ def build(ctx: AppContext) -> None:
             card = gr.HTML(elem_id="ds-card")
             with gr.Accordion(L("ds.details"), open=False):
                 summary = gr.JSON(label=L("ds.summary"))
-    with gr.Row():
-        # titles are set once here: see distribution_plot
-        # plots and the table are hidden until there is data: no blank placeholders on the first screen
-        # Axis titles: none (the translated label above each plot says what the axes are). Gradio
-        # 6.31's BarPlot does not translate an L(...) axis title (it drew the raw __i18n__ key), and
-        # setting titles in an update stops it redrawing; a blank title also hides the English
-        # column name it would fall back to.
-        # Each plot sits in a box that is hidden until there is data: the plot itself never gets a
-        # visibility update, because Gradio 6.31 then re-sends its axis titles untranslated (raw
-        # __i18n__ keys on the axis) and can leave it blank.
-        with gr.Column(visible=False) as dist_box:
+    # Everything that shows a loaded data set waits for one: no empty plots, dropdowns or code
+    # panel on the first screen (render_loaded shows the box).
+    with gr.Column(visible=False) as loaded_box:
+        with gr.Row():
+            # titles are set once here: see distribution_plot
+            # Axis titles: none (the translated label above each plot says what the axes are). Gradio
+            # 6.31's BarPlot does not translate an L(...) axis title (it drew the raw __i18n__ key), and
+            # setting titles in an update stops it redrawing; a blank title also hides the English
+            # column name it would fall back to.
+            # Plots never get a visibility update (Gradio 6.31 then re-sends their axis titles untranslated
+            # and can leave them blank): the boxes around them are shown instead.
             dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
                               x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None])
-        with gr.Column():
-            with gr.Row():
-                tokenizer = gr.Textbox(value="default", label=L("ds.tokenizer"), scale=3)
-                max_length = gr.Number(value=128, precision=0, minimum=2, maximum=8192, label=L("ds.max_length"),
-                                       scale=1)
-            measure_btn = gr.Button(L("ds.measure"))
-            # Gradio 6.31's plot fixes its colours to the categories of the first data it gets and
-            # hides later ones, so every update carries both, with language-neutral names; its own legend
-            # is off: token_legend() draws the keys, translated, in tok_stats
-            with gr.Column(visible=False) as tok_box:
-                tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map=TOKEN_COLOURS,
-                                      label=L("ds.tokens_title"), show_label=True, height=300,
-                                      x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None],
-                                      x_label_angle=-45, colors_in_legend=[])
-            tok_stats = gr.Markdown()
-    with gr.Row():
-        view = gr.Dropdown(choices=[], label=L("ds.view_split"), allow_custom_value=True, scale=2)
-        prev_btn = gr.Button(L("ds.prev"), scale=1)
-        page = gr.Number(value=1, precision=0, minimum=1, label=L("ds.page"), scale=1)
-        next_btn = gr.Button(L("ds.next"), scale=1)
-    page_info = gr.Markdown()
-    table = gr.Dataframe(interactive=False, wrap=True, max_height=420, visible=False)
-    with gr.Row():
-        text_col = gr.Dropdown(choices=[], label=L("ds.map_text"), allow_custom_value=True)
-        pair_col = gr.Dropdown(choices=[], label=L("ds.map_pair"), allow_custom_value=True)
-        label_col = gr.Dropdown(choices=[], label=L("ds.map_label"), allow_custom_value=True)
-        eval_split = gr.Dropdown(choices=[], label=L("ds.eval_split"), allow_custom_value=True)
-    with gr.Row():
-        train_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.train_rows"))
-        eval_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.eval_rows"))
-        test_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.test_rows"))
-        seed = gr.Number(value=42, precision=0, minimum=0, label=L("ds.seed"))
-    prepare_btn = gr.Button(L("ds.prepare"), variant="primary")
-    status = gr.Markdown(elem_id="ds-status")
-    with gr.Accordion(L("ds.report"), open=False):
-        report = gr.JSON(label=L("ds.report"))
-    code = gr.Code(language="python", label=L("ds.code_title"), interactive=False)
+            with gr.Column():
+                with gr.Row():
+                    tokenizer = gr.Textbox(value="default", label=L("ds.tokenizer"), scale=3)
+                    max_length = gr.Number(value=128, precision=0, minimum=2, maximum=8192, label=L("ds.max_length"),
+                                           scale=1)
+                measure_btn = gr.Button(L("ds.measure"))
+                # Gradio 6.31's plot fixes its colours to the categories of the first data it gets and
+                # hides later ones, so every update carries both, with language-neutral names; its own legend
+                # is off: token_legend() draws the keys, translated, in tok_stats
+                with gr.Column(visible=False) as tok_box:
+                    tok_plot = gr.BarPlot(x="tokens", y="rows", color="max_length", color_map=TOKEN_COLOURS,
+                                          label=L("ds.tokens_title"), show_label=True, height=300,
+                                          x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None],
+                                          x_label_angle=-45, colors_in_legend=[])
+                tok_stats = gr.Markdown()
+        with gr.Row():
+            view = gr.Dropdown(choices=[], label=L("ds.view_split"), allow_custom_value=True, scale=2)
+            prev_btn = gr.Button(L("ds.prev"), scale=1)
+            page = gr.Number(value=1, precision=0, minimum=1, label=L("ds.page"), scale=1)
+            next_btn = gr.Button(L("ds.next"), scale=1)
+        page_info = gr.Markdown()
+        table = gr.Dataframe(interactive=False, wrap=True, max_height=420, visible=False)
+        with gr.Row():
+            text_col = gr.Dropdown(choices=[], label=L("ds.map_text"), allow_custom_value=True)
+            pair_col = gr.Dropdown(choices=[], label=L("ds.map_pair"), allow_custom_value=True)
+            label_col = gr.Dropdown(choices=[], label=L("ds.map_label"), allow_custom_value=True)
+            eval_split = gr.Dropdown(choices=[], label=L("ds.eval_split"), allow_custom_value=True)
+        with gr.Row():
+            train_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.train_rows"))
+            eval_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.eval_rows"))
+            test_rows = gr.Number(value=0, precision=0, minimum=0, label=L("ds.test_rows"))
+            seed = gr.Number(value=42, precision=0, minimum=0, label=L("ds.seed"))
+        prepare_btn = gr.Button(L("ds.prepare"), variant="primary")
+        status = gr.Markdown(elem_id="ds-status")
+        with gr.Accordion(L("ds.report"), open=False):
+            report = gr.JSON(label=L("ds.report"))
+        code = gr.Code(language="python", label=L("ds.code_title"), interactive=False)
 
     # allow_custom_value: API clients name columns without the render step that fills the choices
     shown = [card, dist, table, page, page_info, view, text_col, pair_col, label_col, eval_split,
-             train_rows, eval_rows, test_rows, dist_box]
+             train_rows, eval_rows, test_rows, loaded_box]
     tokens_in = [raw, text_col, pair_col, tokenizer, max_length]
     prepare_in = [raw, text_col, pair_col, label_col, eval_split, train_rows, eval_rows, test_rows, seed]
     prepare_out = [report, ctx.dataset, code, status]
