@@ -89,15 +89,19 @@ def build_demo(online: bool | None = None):
 
 
 def launch_kwargs() -> dict:
+    from trainer_core.space import on_space
     from ui.i18n import I18N
 
-    return dict(
+    kwargs = dict(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size=MAX_FILE_SIZE,
         i18n=I18N,
         head=RELABEL_TABS_JS,
     )
+    if on_space():  # Gradio serves /monitoring (every visitor's traffic) to anyone unless told not to
+        kwargs["enable_monitoring"] = False
+    return kwargs
 
 
 def warm_imports() -> None:

@@ -108,13 +108,13 @@ def test_auto_steps_after_a_load_report_problems_instead_of_raising():
     raw = {"dsd": dsd, "source": {"kind": "file", "name": "t.csv"}, "summary": tab.describe(dsd)}
     report, state, code, status = tab.auto_prepare(raw, "text", "", "label", "", 0, 1, 0, 42, "en")
     assert state is None and report is None and "only one class" in status
-    plot, text = tab.auto_measure(raw, None, None, "default", 128, "ko")
+    plot, text = tab.auto_measure(raw, None, None, "default", 128, None, "ko")
     assert "문장 열" in text
 
 
 def test_token_lengths_with_a_local_tokenizer(tiny_bert_dir):
     _, raw = tab.load_sample_data("ynat_ko", "en")
-    frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, "en")
+    frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, None, "en")
     assert "max_length = 16" in text and f"{raw['dsd']['train'].num_rows:,} rows" in text
     assert list(frame.columns) == ["tokens", "rows", "max_length"]
     assert frame["rows"].sum() == raw["dsd"]["train"].num_rows
