@@ -159,6 +159,11 @@ def test_a_10_mib_text_is_cut_before_the_tokenizer_and_the_answer_stays_small(sp
     assert seen and max(seen) <= MAX_TEXT_CHARS
     assert len(json.dumps(out, ensure_ascii=False)) < 60_000  # not the megabytes that were sent
     assert f"{MAX_TEXT_CHARS:,}자" in out[2]  # the answer says the text was cut (in Korean here)
+    seen.clear()
+    lines = "\n".join(["a wonderful film " * 60_000, "a dull film " * 90_000])  # two lines of ~1 MB
+    table = client_for(space_app).predict("default", lines, "auto", "en", api_name="/classify_lines")
+    assert seen and max(seen) <= MAX_TEXT_CHARS and len(table["data"]) == 2
+    assert len(json.dumps(table, ensure_ascii=False)) < 10_000
 
 
 def test_a_million_row_parquet_upload_is_refused_before_it_is_loaded(space_app, tmp_path, monkeypatch):
@@ -169,11 +174,16 @@ def test_a_million_row_parquet_upload_is_refused_before_it_is_loaded(space_app, 
     path = tmp_path / "many.parquet"
     pq.write_table(pa.table({"text": ["x"] * 1_000_000, "label": [0, 1] * 500_000}), path)
     assert path.stat().st_size < 100_000
-    real = datasets.load_dataset
-    monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: pytest.fail("loaded") if "parquet" in a else real(*a, **k))
+    loads = []
+
+    def never(*args, **kwargs):  # the million rows must not reach load_dataset (and its Arrow cache)
+        loads.append(args)
+        raise ValueError("load_dataset was called")
+
+    monkeypatch.setattr(datasets, "load_dataset", never)
     visitor = client_for(space_app)
     message = app_error(visitor, "/load_file", upload(visitor, path), "en")
-    assert "1,000,000 rows" in message and "200,000" in message
+    assert "1,000,000 rows" in message and "200,000" in message and loads == []
 
 
 def test_the_token_measurement_samples_large_data(monkeypatch):
