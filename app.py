@@ -71,10 +71,11 @@ def build_demo(online: bool | None = None):
 
 
 def launch_kwargs() -> dict:
+    from trainer_core.space import on_space
     from ui.i18n import I18N
     from ui.language import HEAD_JS, PAGE_CSS
 
-    return dict(
+    kwargs = dict(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size=MAX_FILE_SIZE,
@@ -82,6 +83,9 @@ def launch_kwargs() -> dict:
         head=HEAD_JS,
         css=PAGE_CSS,
     )
+    if on_space():  # Gradio serves /monitoring (every visitor's traffic) to anyone unless told not to
+        kwargs["enable_monitoring"] = False
+    return kwargs
 
 
 def warm_imports() -> None:

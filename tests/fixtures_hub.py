@@ -5,7 +5,8 @@ It plays the endpoints huggingface_hub 2.4 calls for ``whoami``, ``create_repo``
 ``/api/{models|spaces}/{repo}/preupload/{rev}`` (every file answered "regular", so contents
 arrive base64-encoded inside the commit and no LFS/xet storage is needed) and
 ``/api/{models|spaces}/{repo}/commit/{rev}`` (NDJSON). Anything else is recorded and
-answered 404, so a test sees an unexpected call instead of a hang.
+answered 404 (a HEAD for a file too: "repository not found"), so a test sees an unexpected
+call instead of a hang.
 """
 from __future__ import annotations
 
@@ -86,6 +87,13 @@ def _handler(hub: FakeHub):
             if self.path.startswith("/api/whoami-v2"):
                 return self._reply(200, {"name": hub.user, "type": "user", "auth": {"type": "access_token"}})
             self._reply(404, {"error": f"not played by the stand-in: GET {self.path}"})
+
+        def do_HEAD(self):  # file metadata (hf_hub_download asks this first): nothing is stored here
+            self._record()
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.send_header("X-Error-Code", "RepoNotFound")
+            self.end_headers()
 
         def do_POST(self):
             body = self._record()

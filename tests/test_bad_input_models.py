@@ -128,8 +128,8 @@ def test_server_folders_on_a_shared_space(client, ref, monkeypatch):
     """On a Space a visitor may not name server folders: one answer whether the folder exists or not,
     and nothing about what is inside."""
     monkeypatch.setenv("SPACE_ID", "someone/fine-tune-studio")
-    en, ko = assert_translated(client, "/classify", _classify(ref), en=[f"'{ref}' looks like a server folder"],
-                               ko=[f"'{ref}'", "서버 폴더 경로로 보입니다"])
+    en, ko = assert_translated(client, "/classify", _classify(ref), en=[f"'{ref}' cannot be used here"],
+                               ko=[f"'{ref}'", "여기서 쓸 수 없습니다"])
     assert "Found" not in en and "passwd" not in en
     html_a, *_ = client.predict(*_tokenize("hello", ref), "en", api_name="/tokenize")
-    assert "looks like a server folder" in html_a and "Found" not in html_a
+    assert "cannot be used here" in html_a and "Found" not in html_a

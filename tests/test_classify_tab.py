@@ -18,12 +18,12 @@ from ui.common import AppContext, friendly
 
 def test_classify_handler_matches_predict_json(tiny_run_dir):
     label_a, label_b, latency, facts, code_pipe, code_direct = tab._classify(
-        str(tiny_run_dir), "", "a wonderful film", "", 2, "auto", "en")
+        str(tiny_run_dir), "", "a wonderful film", "", 2, "auto", None, "en")
     expected = predict_json(str(tiny_run_dir), "a wonderful film")
     assert label_a == pytest.approx(expected["scores"], abs=1e-9)
     assert max(label_a, key=label_a.get) == expected["label"]
     assert label_b is None
-    top1 = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 1, "auto", "en")[0]
+    top1 = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 1, "auto", None, "en")[0]
     assert list(top1) == [expected["label"]]  # the top-k slider limits the classes shown
     accuracy = run_results(tiny_run_dir)["eval_accuracy"]  # what the run measured, shown to 3 places
     assert "ms" in latency and "neg, pos" in facts and f"accuracy of this run: {accuracy:.3f}" in facts
@@ -35,38 +35,38 @@ def test_side_by_side_before_and_after_fine_tuning(tiny_run_dir, spread_bert_dir
     from trainer_core.inference import get_predictor
 
     text = "a wonderful film"
-    before = tab._before(str(tiny_run_dir), "en")
+    before = tab._before(str(tiny_run_dir), None, "en")
     assert before == str(spread_bert_dir)  # the model the run really started from (its config.yaml)
-    label_a, label_b, latency, *_ = tab._classify(str(tiny_run_dir), before, text, "", 5, "auto", "en")
+    label_a, label_b, latency, *_ = tab._classify(str(tiny_run_dir), before, text, "", 5, "auto", None, "en")
     after_truth = get_predictor(str(tiny_run_dir), precision="auto")[0].predict([text])[0].scores
     before_truth = get_predictor(before, precision="auto")[0].predict([text])[0].scores
     assert label_a == pytest.approx(after_truth, abs=1e-6) and label_b == pytest.approx(before_truth, abs=1e-6)
     assert abs(label_a["pos"] - label_b["pos"]) > 1e-3  # training moved the scores: A and B are not one model
     assert "Model B" in latency and "untrained" not in latency
     # The untrained built-in model as B gets the run's labels, and says its head is untrained.
-    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", text, "", 5, "auto", "ko")
+    _, label_b, latency, *_ = tab._classify(str(tiny_run_dir), "default", text, "", 5, "auto", None, "ko")
     default_truth = get_predictor("default", id2label={0: "neg", 1: "pos"}, precision="auto")[0].predict([text])[0]
     assert label_b == pytest.approx(default_truth.scores, abs=1e-6)
     assert "모델 B" in latency and "학습되지 않아" in latency
     with pytest.raises(StudioError):
-        tab._before("default", "en")
+        tab._before("default", None, "en")
 
 
 def test_describe_flags_the_untrained_builtin_head_in_both_languages():
-    facts_en, *_ = tab._describe("default", "auto", "", "", "en")
-    facts_ko, *_ = tab._describe("default", "auto", "", "", "ko")
+    facts_en, *_ = tab._describe("default", "auto", "", "", None, "en")
+    facts_ko, *_ = tab._describe("default", "auto", "", "", None, "ko")
     assert "never trained" in facts_en and "classifier.weight" in facts_en
     assert "학습된 적이 없습니다" in facts_ko
 
 
 def test_empty_text_is_a_translated_error_not_a_traceback(tiny_run_dir):
     with pytest.raises(gr.Error) as info:
-        friendly(tab._classify)(str(tiny_run_dir), "", "   ", "", 3, "auto", "ko")
+        friendly(tab._classify)(str(tiny_run_dir), "", "   ", "", 3, "auto", None, "ko")
     assert "비어 있습니다" in info.value.message
 
 
 def test_batch_lines_skip_blank_lines(tiny_run_dir):
-    frame = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "auto", "ko")
+    frame = tab._batch_lines(str(tiny_run_dir), "great film\n\n  \nawful film\n", "auto", None, "ko")
     assert list(frame.columns) == [t(k, "ko") for k in tab.LINES_HEADERS]  # headers in the page language
     rows = frame.values.tolist()
     assert [r[0] for r in rows] == ["great film", "awful film"]
@@ -79,7 +79,7 @@ def test_batch_csv_round_trips_every_row_and_cell(tiny_run_dir, tmp_path):
             ["3", "유튜브 내달 2일까지 크리에이터 지원", "한국어"], ["4", "multi\nline review", ""]]
     with src.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
-    path, summary = tab._batch_csv(str(tiny_run_dir), str(src), "", "auto", "en")
+    path, summary = tab._batch_csv(str(tiny_run_dir), str(src), "", "auto", None, "en")
     header, out = read_table(path)
     assert header[:3] == rows[0] and header[3:] == ["predicted_label", "predicted_score", "prob_neg", "prob_pos"]
     assert [r[:3] for r in out] == rows[1:]  # same rows, same order, original cells untouched
@@ -105,7 +105,7 @@ def test_batch_csv_detects_pairs_and_reports_bad_columns(tiny_run_dir, tmp_path)
         predict_csv(predictor, src, text_column="nope")
     assert info.value.key == "cls.err_batch_column" and "sentence1" in str(info.value)
     with pytest.raises(gr.Error):
-        friendly(tab._batch_csv)(str(tiny_run_dir), None, "", "en")
+        friendly(tab._batch_csv)(str(tiny_run_dir), None, "", "auto", None, "en")
 
 
 def test_model_choices_list_session_runs_first_then_default(tiny_run_dir, monkeypatch, tmp_path):
@@ -157,8 +157,8 @@ def test_push_handler_gets_the_oauth_token_slot_and_uses_hf_token_locally(fake_h
     monkeypatch.setenv("HF_TOKEN", "hf_local_user_token")
     demo, _ = _build_tab()
     fn = _push_fn(demo)
-    inputs, *_ = special_args(fn, inputs=[str(run_copy), "mine", True, "en"])  # what Gradio does per request
-    assert inputs[3] is None and inputs[4] == "en"  # not signed in: None lands in the token slot, lang stays last
+    inputs, *_ = special_args(fn, inputs=[str(run_copy), "mine", True, None, "en"])  # what Gradio does per request
+    assert inputs[4] is None and inputs[5] == "en"  # not signed in: None lands in the token slot, lang stays last
     message = fn(*inputs)
     assert "tester/mine" in message and "private" in message
     assert fake_hub.requests[0]["headers"]["authorization"] == "Bearer hf_local_user_token"
@@ -170,10 +170,11 @@ def test_push_on_a_space_needs_the_visitors_sign_in(fake_hub, run_copy, monkeypa
     monkeypatch.setenv("HF_TOKEN", "hf_owner_secret")
     fn = friendly(tab._push)
     with pytest.raises(gr.Error) as info:
-        fn(str(run_copy), "mine", True, None, "en")
+        fn(str(run_copy), "mine", True, None, None, "en")
     assert "Sign in" in info.value.message and fake_hub.requests == []
     visitor = gr.OAuthToken(token="hf_visitor", scope="contribute-repos", expires_at=2**31)
-    assert "tester/mine" in fn(str(run_copy), "mine", False, visitor, "en")
+    mine = {run_copy.name: str(run_copy)}  # the run this session trained
+    assert "tester/mine" in fn(str(run_copy), "mine", False, mine, visitor, "en")
     assert {r["headers"]["authorization"] for r in fake_hub.requests} == {"Bearer hf_visitor"}
 
 
@@ -218,26 +219,29 @@ def test_served_app_classifies_and_round_trips_a_csv(running_app, tiny_run_dir, 
     assert json.dumps(summary)
 
 
-def test_on_a_shared_space_only_this_sessions_runs_and_the_runs_folder_are_reachable(tiny_run_dir, spread_bert_dir,
-                                                                                      tiny_bert_dir, monkeypatch):
+def test_on_a_shared_space_only_this_sessions_runs_are_reachable(tiny_run_dir, spread_bert_dir, tiny_bert_dir,
+                                                                  monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tiny_run_dir.parent))
     monkeypatch.setenv("SPACE_ID", "owner/studio")
     assert [v for _, v in model_choices(None, "en")] == ["default"]  # other visitors' runs are not listed
     state = {"mine": str(tiny_run_dir)}
     assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), "default"]
-    assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "auto", "en")[0]  # a run in the runs folder works
-    with pytest.raises(StudioError) as info:
-        tab._classify(str(spread_bert_dir), "", "fine", "", 2, "auto", "en")  # any other server folder does not
-    # The model-reference rule (sources) or the tab's own check: one clear answer either way.
-    assert info.value.key in ("cls.err_path_on_space", "err.model_local_disabled")
-    # The app's own fts-* temp folders load elsewhere (the Tokenizer tab), but Classify takes runs only.
-    with pytest.raises(StudioError) as info:
-        tab._classify(str(tiny_bert_dir), "", "fine", "", 2, "auto", "en")
-    assert info.value.key == "cls.err_path_on_space" and str(tiny_bert_dir) in str(info.value)
+    assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "auto", state, "en")[0]  # this session's run works
+    assert tab._before(str(tiny_run_dir), state, "en") == "default"
+    refusals = set()
+    for ref, session in ((str(tiny_run_dir), None),  # the same run, named by another session
+                         (str(tiny_run_dir.parent / "20250101-000000-tiny-trainer-0123456789ab"), state),  # missing
+                         (str(spread_bert_dir), state), (str(tiny_bert_dir), state)):  # other server folders
+        for call in (lambda: tab._classify(ref, "", "fine", "", 2, "auto", session, "en"),
+                     lambda: tab._before(ref, session, "en"),
+                     lambda: tab._push(ref, "x", True, session, gr.OAuthToken(token="hf_v", scope="", expires_at=2**31),
+                                       "en")):
+            with pytest.raises(StudioError) as info:
+                call()
+            refusals.add((info.value.key, str(info.value).replace(ref, "<ref>")))
+    assert refusals == {("err.model_local_disabled", t("err.model_local_disabled", "en", ref="<ref>"))}
     monkeypatch.setenv("FTS_ALLOW_LOCAL_MODELS", "1")  # a private Space may open any folder, as elsewhere
-    assert tab._classify(str(tiny_bert_dir), "", "fine", "", 2, "auto", "en")[0]
-    with pytest.raises(StudioError):
-        tab._push(str(spread_bert_dir), "x", True, gr.OAuthToken(token="hf_v", scope="", expires_at=2**31), "en")
+    assert tab._classify(str(tiny_bert_dir), "", "fine", "", 2, "auto", None, "en")[0]
 
 
 def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypatch, tmp_path):
@@ -249,18 +253,18 @@ def test_a_run_opened_from_the_train_tab_becomes_model_a(tiny_run_dir, monkeypat
 
 
 def test_describing_a_model_before_any_text_is_typed(tiny_run_dir):
-    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, None, "en")
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), None, None, None, None, "en")
     assert "..." in code_pipe and facts
 
 
 def test_precision_choice_reaches_the_facts_and_the_code(tiny_run_dir):
-    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "fp32", "a film", "", "en")
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "fp32", "a film", "", None, "en")
     assert "served in fp32" in facts and "bfloat16" not in code_pipe + code_direct
-    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "bf16", "a film", "", "ko")
+    facts, code_pipe, code_direct = tab._describe(str(tiny_run_dir), "bf16", "a film", "", None, "ko")
     assert "bf16(으)로 추론" in facts and "dtype=torch.bfloat16" in code_pipe and "dtype=torch.bfloat16" in code_direct
-    exact = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 2, "fp32", "en")[0]
+    exact = tab._classify(str(tiny_run_dir), "", "a wonderful film", "", 2, "fp32", None, "en")[0]
     assert exact == pytest.approx(predict_json(str(tiny_run_dir), "a wonderful film", precision="fp32")["scores"],
                                   abs=1e-9)
     with pytest.raises(gr.Error) as info:
-        friendly(tab._classify)(str(tiny_run_dir), "", "a film", "", 2, "fp16", "ko")
+        friendly(tab._classify)(str(tiny_run_dir), "", "a film", "", 2, "fp16", None, "ko")
     assert "알 수 없는 정밀도 'fp16'" in info.value.message

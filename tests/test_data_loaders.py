@@ -140,7 +140,7 @@ def test_hub_unreachable_fails_at_once_naming_the_offline_choices(monkeypatch):
 
 
 @pytest.mark.parametrize("message,key", [
-    ("Dataset 'nobody/nothing' doesn't exist on the Hub or cannot be accessed.", "err.dataset_not_found"),
+    ("Dataset 'nobody/nothing' doesn't exist on the Hub or cannot be accessed.", "err.dataset_hub_missing"),
     ("Dataset scripts are no longer supported, but found ynat.py", "err.dataset_script"),
     ("Config name is missing.\nPlease pick one among the available configs: ['mrpc', 'sst2']\nExample", "err.dataset_config_missing"),
     ('Unknown split "dev". Should be one of [\'train\', \'validation\'].', "err.dataset_split_unknown"),
@@ -161,7 +161,7 @@ def test_hub_failures_become_clear_messages(online, message, key):
 def test_hub_split_and_row_cap_without_streaming(online):
     calls = online(lambda *a, **k: _topics_dataset(10))
     dsd, source = load_hub_with_source("klue", "ynat", "train", max_rows=7)
-    assert calls[0] == (("klue", "ynat"), {"split": "train"})
+    assert calls[0] == (("hf://datasets/klue", "ynat"), {"split": "train"})  # the Hub only, never ./klue
     assert list(dsd) == ["train"] and dsd["train"].num_rows == 7
     assert source == {"kind": "hub", "id": "klue", "config": "ynat", "split": "train", "streaming": False,
                       "max_rows": 7}

@@ -127,13 +127,13 @@ def test_auto_steps_after_a_load_report_problems_instead_of_raising():
     raw = {"dsd": dsd, "source": {"kind": "file", "name": "t.csv"}, "summary": tab.describe(dsd)}
     report, state, code, status = tab.auto_prepare(raw, "text", "", "label", "", 0, 1, 0, 42, "en")
     assert state is None and report is None and "only one class" in status
-    plot, text, box = tab.auto_measure(raw, None, None, "default", 128, "ko")
+    plot, text, box = tab.auto_measure(raw, None, None, "default", 128, None, "ko")
     assert "문장 열" in text and plot is None and box.visible is False
 
 
 def test_token_lengths_with_a_local_tokenizer(tiny_bert_dir):
     _, raw = tab.load_sample_data("ynat_ko", "en")
-    frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, "en")
+    frame, text = tab.measure_tokens(raw, "title", "", str(tiny_bert_dir), 16, None, "en")
     # the legend under the plot has a colour key for each of the plot's two colours
     for key, name in (("ds.tok_kept", tab.KEPT), ("ds.tok_cut", tab.CUT)):
         assert f'<span style="color:{tab.TOKEN_COLOURS[name]}">■</span> {t(key, "en", n=16)}' in text

@@ -157,11 +157,11 @@ def test_history_opens_the_run_picked_not_the_newest(three_runs, monkeypatch):
 
     picked = r.pick_history(None, session, Click(), "en")
     assert Path(picked).name == listed[1]
-    runs, request, _ = r.open_in_classify(picked, session, "en")
+    runs, request, _ = r.open_in_classify(None, picked, session, "en")
     model_a = classify_tab._open_run(request, runs, None, "en")[0]
     assert model_a.value == picked and picked != dirs[-1]
     # The same run opened twice is a new request, so the Classify tab hears it again.
-    assert r.open_in_classify(picked, runs, "en")[1] != request
+    assert r.open_in_classify(None, picked, runs, "en")[1] != request
 
 
 def test_compare_before_names_the_model_the_run_started_from(three_runs, tmp_path):
@@ -176,11 +176,11 @@ def test_compare_before_names_the_model_the_run_started_from(three_runs, tmp_pat
     import yaml
 
     started_from = yaml.safe_load(Path(dirs[0], "config.yaml").read_text("utf-8"))["model"]
-    assert classify_tab._before(dirs[0], "en") == started_from
+    assert classify_tab._before(dirs[0], None, "en") == started_from
     data = write_topic_tsv(tmp_path / "ko.tsv", rows=120)
     result = run_training(TrainConfig(model="scratch", data_source="file", train_file=str(data), text_column="title",
                                       label_column="label", eval_rows=30, max_steps=2, output_dir=str(tmp_path / "s")))
     assert result.status == "completed", result.error
     with pytest.raises(StudioError) as err:
-        classify_tab._before(str(result.run_dir), "en")
+        classify_tab._before(str(result.run_dir), None, "en")
     assert err.value.key == "cls.err_scratch_base"

@@ -10,7 +10,7 @@ DEFAULTS = ("default", "roberta-style", "do_not_pad", "none", 32, False)
 
 
 def test_handler_builds_both_panels_json_and_code_in_the_page_language():
-    view_a, view_b, data, code = tokenize("pair", EXAMPLE_TEXT, "second text", *DEFAULTS, "ko")
+    view_a, view_b, data, code = tokenize("pair", EXAMPLE_TEXT, "second text", *DEFAULTS, None, "ko")
     assert t("tok.row_token", "ko") in view_a and t("tok.row_token", "ko") in view_b
     assert data["tokenizer_a"]["not_returned"] == [] and data["tokenizer_b"]["not_returned"] == ["token_type_ids"]
     assert "AutoTokenizer.from_pretrained('sentence-transformers/all-MiniLM-L6-v2')" in code
@@ -19,20 +19,20 @@ def test_handler_builds_both_panels_json_and_code_in_the_page_language():
 
 def test_handler_errors_are_translated_gradio_errors():
     with pytest.raises(gr.Error) as info:
-        friendly(tokenize)("text", "   ", "", *DEFAULTS, "ko-KR")
+        friendly(tokenize)("text", "   ", "", *DEFAULTS, None, "ko-KR")
     assert info.value.message == t("err.tok_empty", "ko")
     with pytest.raises(gr.Error) as info:
-        friendly(tokenize)("text", "x", "", "default", "default", "do_not_pad", "none", 0, False, "en")
+        friendly(tokenize)("text", "x", "", "default", "default", "do_not_pad", "none", 0, False, None, "en")
     assert "max_length" in info.value.message
 
 
 def test_statistics_use_the_data_set_from_the_dataset_tab_state():
     from trainer_core.loaders import load_sample
 
-    html = statistics(load_sample("imdb_en"), "auto", "default", "roberta-style", 64, "en")
+    html = statistics(load_sample("imdb_en"), "auto", "default", "roberta-style", 64, None, "en")
     assert t("tok.st_dataset_name", "en") in html and t("tok.st_tpw", "en") in html
     assert t("tok.st_tpe", "en") not in html  # English sample: no 어절 row
-    korean = statistics(None, "auto", "default", "roberta-style", 64, "ko")
+    korean = statistics(None, "auto", "default", "roberta-style", 64, None, "ko")
     assert "ynat_ko" in korean and t("tok.st_tpe", "ko") in korean
 
 

@@ -118,7 +118,7 @@ def test_bad_form_values_become_a_translated_error_not_a_traceback(tiny_bert_dir
     values = tiny_form(tiny_bert_dir)
     values[form_names().index("batch_size")] = 0
     with pytest.raises(gr.Error) as info:
-        friendly(h.estimate_run)("form", None, *values, "ko")
+        friendly(h.estimate_run)("form", None, None, *values, "ko")
     assert "batch_size" in info.value.message and "사이" in info.value.message
 
 
@@ -179,11 +179,11 @@ def test_history_lists_runs_and_opens_one_in_classify(tiny_run, monkeypatch):
     table, pick = r.history("owner-a", {}, "ko")
     assert table["value"].values[0][0] == Path(tiny_run).name and list(table["value"].columns)[0] == "실행"
     assert pick.value == str(tiny_run)
-    runs, request, tabs = r.open_in_classify(str(tiny_run), {"old": "/x"}, "en")
+    runs, request, tabs = r.open_in_classify("owner-a", str(tiny_run), {"old": "/x"}, "en")
     assert list(runs) == ["old", Path(tiny_run).name] and runs[Path(tiny_run).name] == str(tiny_run)
     assert request["run_dir"] == str(tiny_run) and tabs.selected == "classify"
     with pytest.raises(StudioError):
-        r.open_in_classify(str(Path(tiny_run).parent), {}, "en")
+        r.open_in_classify("owner-a", str(Path(tiny_run).parent), {}, "en")
     # On a shared Space, a visitor sees only the runs of their own session.
     monkeypatch.setenv("SPACE_ID", "someone/studio")
     table, pick = r.history("owner-b", {}, "en")
@@ -211,15 +211,15 @@ def test_on_a_shared_space_the_form_cannot_name_server_paths(tiny_bert_dir, monk
                            ({"data_source": "file", "train_file": "/etc/passwd"}, "train_file"),
                            ({"eval_file": "/etc/hosts"}, "eval_file")):
         with pytest.raises(gr.Error) as info:
-            friendly(h.estimate_run)("form", None, *with_(**changes), "en")
+            friendly(h.estimate_run)("form", None, None, *with_(**changes), "en")
         assert f"'{field}' cannot name a server path" in info.value.message and "Dataset tab" in info.value.message
     with pytest.raises(gr.Error) as info:
-        friendly(h.estimate_run)("form", None, *with_(model=str(tiny_bert_dir)), "ko")
+        friendly(h.estimate_run)("form", None, None, *with_(model=str(tiny_bert_dir)), "ko")
     assert "Space" in info.value.message and str(tiny_bert_dir) in info.value.message
     # An uploaded file prepared in the Dataset tab is fine: its rows are already in memory.
     state = {"prepared": prepare(load_sample("imdb_en"), eval_rows=20),
              "source": {"kind": "file", "path": "/tmp/gradio/upload/reviews.csv", "name": "reviews.csv"}}
-    assert "Estimate before launch" in h.estimate_run("prepared", state, *base, "en")
+    assert "Estimate before launch" in h.estimate_run("prepared", state, None, *base, "en")
 
 
 def test_a_shared_space_caps_the_steps_and_says_so(monkeypatch):

@@ -19,7 +19,7 @@ def _value(frame, index):
 
 
 def _launch(owner, form, twin=False, lang="en"):
-    return h.launch(owner, "form", None, {}, twin, *form, lang)
+    return h.launch(owner, "form", None, {}, twin, *form, None, lang)  # None: no gr.Request outside a server
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
         bar = _value(frame, PROGRESS)
         if stopped_at is None and bar and 'data-step="0"' not in bar and _value(frame, LOSS) is not None \
                 and len(_value(frame, LOSS).dropna()) >= 2:
-            assert h.stop("owner-a", "en") == "Stopping after the current step; the model trained so far will be saved."
+            assert h.stop("owner-a", None, "en") == "Stopping after the current step; the model trained so far will be saved."
             stopped_at = bar
     assert stopped_at is not None, "the run never showed progress"
     assert _value(frames[0], OWNER) == "owner-a" and "Estimate before launch" in _value(frames[0], ESTIMATE)
@@ -52,7 +52,7 @@ def test_a_run_streams_progress_and_curves_then_stops_on_request(tiny_bert_dir, 
     assert 'data-state="stopped"' in _value(last_live, PROGRESS)
     assert "trainer · train loss" in set(_value(last_live, LOSS).dropna()["series"])
     assert "Training tiny" not in _value(last_live, LOG) and _value(last_live, LOG).strip()
-    assert h.stop("owner-a", "en") == "You have no running job to stop."
+    assert h.stop("owner-a", None, "en") == "You have no running job to stop."
 
 
 def test_a_second_user_waits_in_line_and_the_first_run_is_not_disturbed(tiny_bert_dir, tmp_path, monkeypatch,
@@ -75,7 +75,7 @@ def test_a_second_user_waits_in_line_and_the_first_run_is_not_disturbed(tiny_ber
     assert any("다른 학습이 진행 중" in s for s in statuses)
     assert free_jobs.current() is job_a and not job_a.stop_requested
     # B leaves the line with Stop; its page stops waiting, A goes on.
-    assert h.stop("owner-b", "ko") == "대기에서 빠졌습니다. 아무것도 시작하지 않았습니다."
+    assert h.stop("owner-b", None, "ko") == "대기에서 빠졌습니다. 아무것도 시작하지 않았습니다."
     rest = list(second)
     assert "대기에서 빠졌습니다" in _value(rest[-1], STATUS) and free_jobs.current() is job_a
     first.close()  # A's browser goes away: the job must go on and still release the lock
@@ -101,7 +101,7 @@ def test_a_reloaded_page_reattaches_to_its_running_job(tiny_bert_dir, tmp_path, 
     assert _value(first, OWNER) == "owner-a" and "Found your running job" in _value(first, STATUS)
     frame = next(attached)
     assert 'data-state="running"' in _value(frame, PROGRESS)
-    h.stop("owner-a", "en")
+    h.stop("owner-a", None, "en")
     final = list(attached)[-1]
     run_dir = _value(final, RUN_STATE)[0]
     assert Path(run_dir).is_dir() and "Stopped" in _value(final, STATUS)

@@ -46,10 +46,13 @@ def parse_lines(text: str, limit: int | None = None) -> list[str]:
 
 
 def predict_lines(predictor, text: str, batch_size: int = 32) -> list[dict]:
-    """One row per non-blank line: text, label, score."""
+    """One row per non-blank line: text (a long line shortened: the answer never echoes megabytes), label, score."""
+    from .inference import ECHO_CHARS
+
     lines = parse_lines(text)
     preds = predictor.predict(lines, batch_size=batch_size)
-    return [{"text": line, "label": p.label, "score": round(p.score, 4)} for line, p in zip(lines, preds)]
+    return [{"text": line if len(line) <= ECHO_CHARS else line[:ECHO_CHARS] + "…", "label": p.label,
+             "score": round(p.score, 4)} for line, p in zip(lines, preds)]
 
 
 def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:

@@ -137,8 +137,8 @@ def token_lengths(ds, tokenizer, text_column: str, text_pair: str | None = None,
     """
     import numpy as np
 
-    if limit and limit < ds.num_rows:
-        ds = ds.select(range(int(limit)))
+    if limit and limit < ds.num_rows:  # an even sample over the whole set, not its first rows
+        ds = ds.select(np.linspace(0, ds.num_rows - 1, int(limit)).astype(int).tolist())
     first = _texts(ds, text_column)
     second = _texts(ds, text_pair) if text_pair else None
     backend = _backend(tokenizer)

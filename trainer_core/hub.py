@@ -79,11 +79,18 @@ def _scrub(text: str, token: str) -> str:
 
 
 def push_run(run_dir: str | Path, repo_id: str, token: str | None, private: bool = True,
-             commit_message: str | None = None) -> PushResult:
-    """Create (or reuse) a model repository and upload the run folder into it."""
+             commit_message: str | None = None, visitor=None) -> PushResult:
+    """Create (or reuse) a model repository and upload the run folder into it.
+
+    On a shared Space the run must be ``visitor``'s own (:func:`trainer_core.space.visitor_may_name`).
+    """
+    from .space import visitor_may_name
+
     if not token or not str(token).strip():
         raise StudioError("hub.err_no_token")
     token = str(token).strip()
+    if str(run_dir or "").strip():
+        run_dir = visitor_may_name("run", run_dir, visitor)
     folder = _check_run_dir(run_dir)
     repo_id = check_repo_id(repo_id)
     if not (folder / "README.md").is_file():

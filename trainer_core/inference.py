@@ -26,8 +26,13 @@ from .errors import StudioError
 from .precision import PRECISIONS, resolve_precision, to_precision  # noqa: F401 - PRECISIONS for the UI
 from .prepare import make_collator
 from .sources import ModelRef, load_classifier, load_tokenizer, resolve_model_ref
+from .tokens import MAX_CHARS
 
 CACHE_SIZE = max(1, int(os.environ.get("FTS_PREDICTOR_CACHE", "4")))
+# Texts are cut to the Tokenizer view's limit (20,000 characters) before tokenising: far more
+# than 512 tokens need, and it bounds the work (and the lock held) per text whatever is sent.
+MAX_TEXT_CHARS = MAX_CHARS
+ECHO_CHARS = 300  # the longest text the generated code repeats back
 # RoBERTa-style models number positions after the padding index, so two positions are unusable.
 _POSITION_OFFSET_TYPES = {"roberta", "xlm-roberta", "camembert", "data2vec-text", "mpnet", "longformer"}
 _TRAINED_STATUSES = {"completed", "stopped"}
@@ -145,12 +150,12 @@ class Predictor:
             texts = [texts]
         if isinstance(pairs, str):
             pairs = [pairs]
-        texts = [str(x) if x is not None else "" for x in texts]
+        texts = [str(x)[:MAX_TEXT_CHARS] if x is not None else "" for x in texts]
         for i, text in enumerate(texts):
             if not text.strip():
                 raise StudioError("cls.err_empty_text", index=i + 1)
         if pairs is not None:
-            pairs = [str(x) if x is not None else "" for x in pairs]
+            pairs = [str(x)[:MAX_TEXT_CHARS] if x is not None else "" for x in pairs]
             if len(pairs) != len(texts):
                 raise StudioError("cls.err_pair_count", texts=len(texts), pairs=len(pairs))
         return texts, pairs
@@ -253,10 +258,15 @@ def _cache_key(mref: ModelRef, id2label: dict | None, precision: str) -> tuple:
 
 
 def get_predictor(ref: str | os.PathLike | ModelRef, id2label: dict | None = None,
-                  precision: str | None = None) -> tuple[Predictor, bool]:
-    """(predictor, came_from_cache). Two users asking for the same model load it once."""
+                  precision: str | None = None, visitor=None) -> tuple[Predictor, bool]:
+    """(predictor, came_from_cache). Two users asking for the same model load it once.
+
+    A named ``ref`` must be one ``visitor`` may name (:func:`trainer_core.space.visitor_may_name`).
+    """
+    from .space import visitor_may_name
+
     precision = resolve_precision(precision)
-    mref = ref if isinstance(ref, ModelRef) else resolve_model_ref(ref)
+    mref = ref if isinstance(ref, ModelRef) else resolve_model_ref(visitor_may_name("model", ref, visitor))
     if mref.kind == "scratch":
         raise StudioError("err.scratch_needs_data")
     key = _cache_key(mref, id2label, precision)
@@ -292,13 +302,19 @@ def predict_json(model_ref: str, text: str, text_pair: str | None = None, precis
 
 
 def usage_code(model: str, text: str = "...", text_pair: str | None = None, precision: str = "fp32") -> dict[str, str]:
-    """Stand-alone code doing what the Classify tab does: the pipeline call and the direct call."""
-    arg = json.dumps(text, ensure_ascii=False)
+    """Stand-alone code doing what the Classify tab does: the pipeline call and the direct call.
+
+    A text longer than ``ECHO_CHARS`` appears shortened: the answer never repeats a long text back.
+    """
+    def literal(value: str) -> str:
+        return json.dumps(value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…", ensure_ascii=False)
+
+    arg = literal(text)
     if text_pair is None:
         pipe_input = arg
         tok_args = arg
     else:
-        pair = json.dumps(text_pair, ensure_ascii=False)
+        pair = literal(text_pair)
         pipe_input = f'{{"text": {arg}, "text_pair": {pair}}}'
         tok_args = f"{arg}, {pair}"
     model_arg = json.dumps(model, ensure_ascii=False)

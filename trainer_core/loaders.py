@@ -20,6 +20,7 @@ from .errors import HubUnreachableError, StudioError
 from .sources import HUB_ID_PATTERN, hub_reachable
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
+HUB_ONLY = "hf://datasets/"
 FILE_TYPES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 
 
@@ -147,16 +148,35 @@ def check_upload_name(name: str) -> str:
     return name
 
 
-def load_file(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None):
+def load_file(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None,
+              max_rows: int | None = None):
     """A local csv/tsv/json/jsonl/parquet file as ``DatasetDict({'train': ...})``.
 
     ``name`` is the file's name as the user gave it (an upload's original name): it is
-    checked and used in messages.
+    checked and used in messages. ``max_bytes`` and ``max_rows`` bound an upload (a few KB of
+    Parquet can hold millions of rows): a Parquet file's row count is read from its footer
+    before anything is loaded.
     """
-    return load_file_with_source(path, max_bytes, name=name)[0]
+    return load_file_with_source(path, max_bytes, name=name, max_rows=max_rows)[0]
 
 
-def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None):
+def _check_rows(rows: int, max_rows: int | None, name: str) -> None:
+    if max_rows is not None and rows > max_rows:
+        raise StudioError("err.file_too_many_rows", name=name, rows=f"{rows:,}", limit=f"{max_rows:,}")
+
+
+def _parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file, from its footer (0 when it is not Parquet: the loader says so later)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except (OSError, ValueError):
+        return 0
+
+
+def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None, *, name: str | None = None,
+                          max_rows: int | None = None):
     """Like :func:`load_file`, plus a source dict saying exactly how the file was read.
 
     The source dict (kind, path, name, builder, load_kwargs) is what
@@ -177,6 +197,8 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
         raise StudioError("err.file_too_large", name=name, size_mb=size / 2**20, limit_mb=max_bytes / 2**20)
     if size == 0:
         raise StudioError("err.file_empty", name=name)
+    if builder == "parquet":
+        _check_rows(_parquet_rows(path), max_rows, name)  # before load_dataset writes its Arrow copy
 
     kwargs: dict = {}
     data_file = str(path)
@@ -215,6 +237,7 @@ def load_file_with_source(path: str | os.PathLike, max_bytes: int | None = None,
                 pass
     if ds.num_rows == 0:
         raise StudioError("err.file_empty", name=name)
+    _check_rows(ds.num_rows, max_rows, name)
     json_columns = _json_columns(ds)
     if json_columns:
         ds = json_as_text(ds, json_columns)
@@ -236,6 +259,8 @@ def _hub_error(ref: str, exc: Exception) -> StudioError:
     """Turn the many failure types of ``load_dataset`` into one clear message each."""
     text = str(exc)
     first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+    if isinstance(exc, FileNotFoundError):  # the Hub has no such set (or it is gated): the message names server paths
+        return StudioError("err.dataset_hub_missing", ref=ref)
     if "script" in text.lower() and ".py" in text:
         return StudioError("err.dataset_script", ref=ref)
     configs = re.search(r"Config name is missing.*?available configs: (\[.*?\])", text, re.S)
@@ -269,6 +294,10 @@ def load_hub_with_source(dataset_id: str, config: str | None = None, split: str 
     max_rows = int(max_rows) if max_rows else None
     if not hub_reachable():
         raise HubUnreachableError("err.dataset_hub_unreachable", ref=ref)
+    from .space import visitor_may_name
+
+    ref = visitor_may_name("dataset", ref)
+    hub_path = HUB_ONLY + ref  # load_dataset looks on the Hub only, never at a local folder of that name
     import datasets
     from datasets import Dataset, DatasetDict
 
@@ -279,14 +308,14 @@ def load_hub_with_source(dataset_id: str, config: str | None = None, split: str 
             split = split or "train"
             source["split"] = split
             source["max_rows"] = max_rows = max_rows or 10_000
-            stream = datasets.load_dataset(ref, config, split=split, streaming=True)
+            stream = datasets.load_dataset(hub_path, config, split=split, streaming=True)
             rows = list(stream.take(max_rows))
             if not rows:
                 raise StudioError("err.file_empty", name=ref)
             features = getattr(stream, "features", None)
             ds = Dataset.from_list(rows, features=features) if features else Dataset.from_list(rows)
             return DatasetDict({split: ds}), source
-        result = datasets.load_dataset(ref, config, split=split)
+        result = datasets.load_dataset(hub_path, config, split=split)
     except StudioError:
         raise
     except Exception as exc:  # noqa: BLE001 - translate the library's many failure types

@@ -74,18 +74,14 @@ def _run_label(run_dir: str, prefix_key: str, lang: str) -> str:
     return t(prefix_key, lang, name=Path(run_dir).name, detail=extra)
 
 
-def check_model_ref(ref: str) -> str:
-    """The reference, unless a visitor of a shared Space names a server folder outside the runs folder.
+def check_model_ref(ref: str, visitor=None) -> str:
+    """The reference, if this visitor may name it (:func:`trainer_core.space.visitor_may_name`) and it
+    resolves; 'default' when empty."""
+    from .sources import resolve_model_ref
+    from .space import visitor_may_name
 
-    On a Space any visitor could otherwise load (or push) whatever folder on the server
-    they can name; runs, the built-in model and Hub ids are what the tab is for.
-    """
-    from .sources import local_paths_allowed, resolve_model_ref
-
-    ref = str(ref or "").strip() or DEFAULT
-    mref = resolve_model_ref(ref)
-    if mref.kind == "local" and not local_paths_allowed(Path(mref.location), runs_only=True):
-        raise StudioError("cls.err_path_on_space", path=ref)
+    ref = visitor_may_name("model", str(ref or "").strip() or DEFAULT, visitor)
+    resolve_model_ref(ref)
     return ref
 
 

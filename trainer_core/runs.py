@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -18,7 +19,16 @@ RUN_MARKERS = ("config.yaml", "results.json")
 
 
 def runs_root() -> Path:
-    return Path(os.environ.get("FTS_RUNS_DIR") or "runs")
+    """``FTS_RUNS_DIR``, else ``runs`` here; on a Space (absolute, and by default outside the working
+    directory, so no relative name a visitor types can reach a run) the temporary folder's ``fts-runs``."""
+    from .space import on_space
+
+    configured = os.environ.get("FTS_RUNS_DIR")
+    if not on_space():
+        return Path(configured or "runs")
+    import tempfile
+
+    return Path(configured or Path(tempfile.gettempdir(), "fts-runs")).resolve()
 
 
 def owner_tag(owner: str | None) -> str | None:
@@ -36,7 +46,10 @@ def _slug(text: str) -> str:
 
 
 def new_run_dir(config) -> Path:
-    """``config.output_dir`` if given (a fresh or previous run folder), else runs/<time>-<model>-<backend>."""
+    """``config.output_dir`` if given (a fresh or previous run folder), else runs/<time>-<model>-<backend>-<random>.
+
+    The random part (48 bits) makes a run's name unguessable from its start time, model and backend.
+    """
     if config.output_dir:
         path = Path(config.output_dir).expanduser()
         if path.exists() and not path.is_dir():
@@ -51,7 +64,7 @@ def new_run_dir(config) -> Path:
         return path
     root = runs_root()
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    base = f"{stamp}-{_slug(config.model)}-{config.backend}"
+    base = f"{stamp}-{_slug(config.model)}-{config.backend}-{secrets.token_hex(6)}"
     path = root / base
     n = 2
     while path.exists():

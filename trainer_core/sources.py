@@ -90,19 +90,21 @@ class ModelRef:
         return self.kind == "hub"
 
 
-def local_paths_allowed(path: Path, runs_only: bool = False) -> bool:
+def local_paths_allowed(path: Path) -> bool:
     """Any folder locally; on a shared Space only this app's runs and its own temporary folders.
 
     Other visitors' uploads also sit in the temporary folder (Gradio's cache), so only the
-    ``fts-*`` folders this app creates there are allowed; ``runs_only`` (what the Classify
-    tab asks for) drops those too. ``FTS_ALLOW_LOCAL_MODELS=1`` lifts the restriction for a
-    private Space.
+    ``fts-*`` folders this app creates there are allowed. Whose run it is, is decided by
+    :func:`trainer_core.space.visitor_may_name` where a visitor names it.
+    ``FTS_ALLOW_LOCAL_MODELS=1`` lifts the restriction for a private Space.
     """
     if not on_shared_space():
         return True
     import tempfile
 
-    runs = Path(os.environ.get("FTS_RUNS_DIR") or "runs").resolve()
+    from .runs import runs_root
+
+    runs = runs_root().resolve()
     try:
         resolved = path.expanduser().resolve()
         tmp = Path(tempfile.gettempdir()).resolve()
@@ -110,7 +112,7 @@ def local_paths_allowed(path: Path, runs_only: bool = False) -> bool:
         return False
     if resolved.is_relative_to(runs) and resolved != runs:
         return True
-    if not runs_only and resolved.is_relative_to(tmp) and resolved != tmp:
+    if resolved.is_relative_to(tmp) and resolved != tmp:
         return resolved.relative_to(tmp).parts[0].startswith("fts-")
     return False
 
@@ -142,6 +144,12 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
         return ModelRef("scratch", "", given)
     if len(given) > 1024 or "\0" in given:
         raise StudioError("err.model_malformed", ref=given)
+    if on_shared_space() and not _looks_like_path(given):
+        from .space import hub_only
+
+        _check_hub_id(given)
+        hub_only("model", given)  # a Hub-shaped name is a Hub id, whatever is on disk here
+        return ModelRef("hub", given, given)
     path = Path(given).expanduser()
     try:
         is_dir = path.is_dir()
@@ -158,9 +166,13 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
         return ModelRef("local", str(path.resolve()), given)
     if _looks_like_path(given):
         raise StudioError("err.model_dir_missing", ref=given)
+    _check_hub_id(given)
+    return ModelRef("hub", given, given)
+
+
+def _check_hub_id(given: str) -> None:
     if not HUB_ID_PATTERN.match(given) or given.endswith((".", "-")):
         raise StudioError("err.model_malformed", ref=given)
-    return ModelRef("hub", given, given)
 
 
 def _hub_kwargs(ref: ModelRef) -> dict:

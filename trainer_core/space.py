@@ -1,14 +1,20 @@
-"""Running on a shared Hugging Face Space: the step cap and whose token may be used.
+"""Running on a shared Hugging Face Space: the step cap, whose token may be used, and what a visitor may name.
 
 A Space is visited by many people at once on 2 shared vCPUs, so training runs one job
 at a time (trainer_core.jobs) and each run is capped in steps. The owner's ``HF_TOKEN``
 secret is never lent to visitors: on a Space only the visitor's own OAuth token
 (``gr.LoginButton``) can push; locally, ``HF_TOKEN`` is the user's own token.
+
+:func:`visitor_may_name` is the one rule for every data set id, model, tokenizer and run
+a visitor types or picks: a Hub id is read from the Hub only, a run only by who made it,
+and a refusal never tells whether something exists.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 # ~0.15 s per MiniLM step on 2 cores (STACK-NOTES): 300 steps is about a minute of a shared CPU.
 DEFAULT_SPACE_MAX_STEPS = 300
@@ -83,3 +89,99 @@ def push_availability() -> tuple[str, bool]:
     if os.environ.get("HF_TOKEN", "").strip():
         return "cls.push_env_token", True
     return "cls.push_no_token", False
+
+
+# --- what a visitor may name ------------------------------------------------------------
+
+BUILTIN_NAMES = frozenset({"default", "builtin", "minilm", "scratch", "roberta-style", "roberta"})
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who asks, as the server knows it. ``runs``: the run folders this session trained or opened
+    (kept in server-side ``gr.State``, which no request can set). ``owner``: the browser's secret id
+    from the Train tab; a run records only its hash (``owner_tag``)."""
+
+    runs: frozenset = frozenset()
+    owner: str | None = None
+
+    @classmethod
+    def of(cls, session_runs=None, owner=None) -> "Visitor":
+        from .model_picker import session_run_dirs
+
+        return cls(frozenset(_resolved(p) for p in session_run_dirs(session_runs)), str(owner) if owner else None)
+
+
+def _resolved(path) -> str:
+    try:
+        return str(Path(path).expanduser().resolve())
+    except (OSError, RuntimeError, ValueError):
+        return ""
+
+
+def owns_run(run_dir, visitor: Visitor | None) -> bool:
+    """True for a folder directly in the runs folder that this visitor trained or opened in this
+    session, or whose results.json records this visitor's owner tag."""
+    from .runs import owner_tag, runs_root
+
+    path = _resolved(run_dir)
+    if visitor is None or not path or Path(path).parent != Path(_resolved(runs_root())):
+        return False
+    if path in visitor.runs:
+        return True
+    if not visitor.owner:
+        return False
+    try:
+        results = json.loads(Path(path, "results.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(results, dict) and results.get("owner_tag") == owner_tag(visitor.owner)
+
+
+def hub_only(kind: str, ref: str) -> None:
+    """A Hub id is read from the Hub only. A name that is also something on disk here (``runs``,
+    ``trainer_core``, ``runs/<name>``) or a packaged builder (``json``) gets exactly the answer a
+    Hub id the Hub does not have gets, so the answer never tells what is on the server."""
+    from .errors import HubUnreachableError, StudioError
+    from .sources import hub_reachable
+
+    try:
+        on_disk = os.path.lexists(ref)
+    except (OSError, ValueError):
+        on_disk = True
+    if kind == "dataset":
+        # load_dataset's packaged builders (json, csv, ...) given no data files read whatever
+        # matches in the server's working directory: never a Hub id.
+        from datasets.packaged_modules import _PACKAGED_DATASETS_MODULES
+
+        if on_disk or ref.lower() in _PACKAGED_DATASETS_MODULES:
+            raise StudioError("err.dataset_hub_missing", ref=ref)
+    elif on_disk:
+        if not hub_reachable():
+            raise HubUnreachableError("err.hub_unreachable", ref=ref)
+        raise StudioError("err.hub_not_found", ref=ref)
+
+
+def visitor_may_name(kind: str, ref, visitor: Visitor | None = None) -> str:
+    """The one rule for what a visitor may name; returns the name (stripped) or raises.
+
+    ``kind`` is 'dataset' (a Hub data set id, checked everywhere: see :func:`hub_only`),
+    'model' (a model or tokenizer) or 'run' (a run to push or compare). On a shared Space a
+    model is a built-in name, a Hub id (from the Hub only) or one of the visitor's own runs
+    (:func:`owns_run`); a run must be the visitor's own. Every other folder, another visitor's
+    run and a folder that does not exist get the same ``err.model_local_disabled``.
+    """
+    from .errors import StudioError
+    from .sources import _looks_like_path, on_shared_space
+
+    given = "" if ref is None else str(ref).strip()
+    if kind == "dataset":
+        hub_only(kind, given)
+        return given
+    if not on_shared_space() or (kind == "model" and (not given or given.lower() in BUILTIN_NAMES)):
+        return given
+    if kind == "model" and not _looks_like_path(given):
+        return given  # a Hub id: sources.resolve_model_ref reads it from the Hub only (hub_only)
+    if not owns_run(given, visitor):
+        raise StudioError("err.model_local_disabled", ref=given)
+    return given

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .errors import StudioError
 from .i18n import t
+from .space import visitor_may_name
 from .tokens import ROBERTA_STYLE, EncodeOptions, Encoding, check_texts, encode
 from .tokens_display import error_html, render_view, stats_html
 from .tokens_stats import pick_sample, token_stats
@@ -45,14 +46,17 @@ def _options(padding, truncation, max_length) -> EncodeOptions:
 
 
 def compare(kind: str, text: str, text_pair: str | None, refs: list[str], padding: str = "do_not_pad",
-            truncation: str = "none", max_length=None, raw_bytes: bool = False, lang: str = "en"):
-    """(one HTML panel per tokenizer, a JSON-friendly dict per tokenizer, the equivalent code)."""
+            truncation: str = "none", max_length=None, raw_bytes: bool = False, lang: str = "en", visitor=None):
+    """(one HTML panel per tokenizer, a JSON-friendly dict per tokenizer, the equivalent code).
+
+    Each tokenizer must be one ``visitor`` may name (:func:`trainer_core.space.visitor_may_name`).
+    """
     inputs = parse_inputs(kind, text, text_pair)
     options = _options(padding, truncation, max_length)
     panels, data, encodings = [], [], []
     for ref in refs:
         try:
-            enc = encode(ref, inputs.texts, inputs.pairs, options)
+            enc = encode(visitor_may_name("model", ref, visitor), inputs.texts, inputs.pairs, options)
         except StudioError as err:
             panels.append(error_html(err.render(lang), ref, lang))
             data.append({"ref": ref, "error": str(err)})
@@ -63,14 +67,14 @@ def compare(kind: str, text: str, text_pair: str | None, refs: list[str], paddin
     return panels, data, code_snippet(encodings, lang)
 
 
-def stats_view(dataset_state, source: str, refs: list[str], max_length=None, lang: str = "en") -> str:
-    """The statistics table over a sample of texts, one column per tokenizer."""
+def stats_view(dataset_state, source: str, refs: list[str], max_length=None, lang: str = "en", visitor=None) -> str:
+    """The statistics table over a sample of texts, one column per tokenizer (named as in :func:`compare`)."""
     options = _options("do_not_pad", "none", max_length)
     sample = pick_sample(dataset_state, source)
     stats, errors = [], []
     for ref in refs:
         try:
-            stats.append(token_stats(ref, sample, options.max_length))
+            stats.append(token_stats(visitor_may_name("model", ref, visitor), sample, options.max_length))
         except StudioError as err:
             errors.append(error_html(err.render(lang), ref, lang))
     return stats_html(stats, lang) + "".join(errors)

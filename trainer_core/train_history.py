@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from .i18n import TABLE, t
-from .runs import list_runs, owner_tag, read_run
+from .runs import list_runs, read_run
 
 
 def _results(run_dir) -> dict:
@@ -23,17 +23,14 @@ def _results(run_dir) -> dict:
 
 
 def visible_runs(owner: str | None, session_runs, on_space: bool, root=None) -> list[dict]:
-    """Past runs, newest first. On a shared Space only this visitor's own (by owner or by this session)."""
+    """Past runs, newest first. On a shared Space only this visitor's own (:func:`trainer_core.space.owns_run`)."""
+    from .space import Visitor, owns_run
+
     rows = list_runs(root)
     if not on_space:
         return rows
-    mine = {str(Path(p).resolve()) for p in (session_runs or {}).values()} if isinstance(session_runs, dict) else set()
-    out = []
-    for row in rows:
-        results = _results(row["run_dir"])
-        if (owner and results.get("owner_tag") == owner_tag(owner)) or str(Path(row["run_dir"]).resolve()) in mine:
-            out.append(row)
-    return out
+    visitor = Visitor.of(session_runs, owner)
+    return [row for row in rows if owns_run(row["run_dir"], visitor)]
 
 
 def status_word(status: str, lang: str) -> str:

@@ -53,7 +53,7 @@ def config_for_dataset(config: TrainConfig, dataset_state: dict) -> tuple[TrainC
                                              eval_rows=rows.get("validation", 0))]
 
 
-def check_for_space(config: TrainConfig, prepared_rows: bool) -> None:
+def check_for_space(config: TrainConfig, prepared_rows: bool, visitor=None) -> None:
     """On a shared Space a visitor may not make the server read or write its own folders.
 
     Files come in through the Dataset tab's upload (``prepared_rows``); the output folder is
@@ -74,7 +74,7 @@ def check_for_space(config: TrainConfig, prepared_rows: bool) -> None:
                 raise StudioError("tt.err_space_path", field=name, value=value)
     from .model_picker import check_model_ref
 
-    check_model_ref(config.model)
+    check_model_ref(config.model, visitor)  # a run as the starting model: only the visitor's own
 
 
 def live_adjust(config: TrainConfig, total_steps: int) -> tuple[TrainConfig, list[dict]]:

@@ -1,7 +1,9 @@
 """A line for people who ask to train while another job runs (one job at a time per process).
 
 ``try_start`` starts the job when the lock is free and nobody is ahead in line, else it
-puts the owner in line and returns their place. A waiting page polls ``try_start``
+puts the seat in line and returns its place. A seat is who waits: the UI passes the
+visitor's session, so one session holds one place whatever owner ids it sends; it
+defaults to the owner. A waiting page polls ``try_start``
 every couple of seconds; a page that stopped polling (closed tab, lost connection) drops
 out of line after ``ttl`` seconds, so a vanished visitor never blocks the others.
 The job lock itself stays in :mod:`trainer_core.jobs`; this lock only guards the list
@@ -21,8 +23,8 @@ class Waitlist:
         self.jobs = jobs
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._line: dict[str, float] = {}  # owner -> last poll time, in arrival order
-        self._left: dict[str, float] = {}  # owner -> when they asked to leave (their waiting page stops)
+        self._line: dict[str, float] = {}  # seat -> last poll time, in arrival order
+        self._left: dict[str, float] = {}  # seat -> when it asked to leave (its waiting page stops)
 
     def _expire(self, now: float) -> None:
         for owner in [o for o, seen in self._line.items() if now - seen > self.ttl]:
@@ -64,24 +66,25 @@ class Waitlist:
         with self._lock:
             return self._left.get(str(owner), float("-inf")) >= since
 
-    def try_start(self, config, owner: str, prepared=None):
-        """A started :class:`~trainer_core.jobs.Job`, or the owner's place in line (an int >= 1)."""
+    def try_start(self, config, owner: str, prepared=None, seat: str | None = None):
+        """A started :class:`~trainer_core.jobs.Job` of ``owner``, or the seat's place in line (an int >= 1)."""
         owner = str(owner)
+        seat = str(seat or owner)
         now = time.monotonic()
         with self._lock:
             self._expire(now)
             order = list(self._line)
-            ahead = order[:order.index(owner)] if owner in self._line else order
+            ahead = order[:order.index(seat)] if seat in self._line else order
             if not ahead and not self.jobs.busy():
                 try:
                     job = self.jobs.start(config, owner=owner, prepared=prepared)
                 except BusyError:
                     pass  # someone outside the line (CLI, API) took the lock first
                 else:
-                    self._line.pop(owner, None)
+                    self._line.pop(seat, None)
                     return job
-            self._line[owner] = now  # joins at the end, or keeps its place and refreshes it
-            return self._place(owner)
+            self._line[seat] = now  # joins at the end, or keeps its place and refreshes it
+            return self._place(seat)
 
 
 WAITLIST = Waitlist()

@@ -8,10 +8,10 @@ import gradio as gr
 from trainer_core.batch import predict_csv, predict_lines
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
-from trainer_core.inference import PRECISIONS, get_predictor, usage_code
+from trainer_core.inference import MAX_TEXT_CHARS, PRECISIONS, get_predictor, usage_code
 from trainer_core.model_picker import (DEFAULT, base_model_of, check_model_ref, dataset_examples, model_choices,
                                        needs_head, run_choices, session_run_dirs)
-from trainer_core.space import oauth_enabled, push_availability, push_token
+from trainer_core.space import Visitor, oauth_enabled, push_availability, push_token
 from ui.common import AppContext, on, rerender, table
 from ui.i18n import L
 
@@ -19,15 +19,13 @@ PRIVATE = {"api_visibility": "private"}
 LINES_HEADERS = ("cls.col_text", "cls.col_label", "cls.col_score")
 
 
-def _ref(value) -> str:
-    return check_model_ref(value)
-
-
-def _predictor(ref: str, precision=None, like=None):
-    """Load (cached). A bare encoder compared with a run gets the run's labels, so before/after line up."""
-    if like is not None and needs_head(ref):
-        return get_predictor(ref, id2label=like.id2label, precision=precision)
-    return get_predictor(ref, precision=precision)
+def _predictor(ref, session_runs, precision=None, like=None):
+    """Load (cached) a model this session may use (its own runs, built-ins, Hub ids). A bare encoder
+    compared with a run gets the run's labels, so before/after line up."""
+    visitor = Visitor.of(session_runs)
+    ref = check_model_ref(ref, visitor)
+    id2label = like.id2label if like is not None and needs_head(ref) else None
+    return get_predictor(ref, id2label=id2label, precision=precision, visitor=visitor)
 
 
 def _model_facts(predictor, cached: bool, lang: str) -> str:
@@ -45,8 +43,8 @@ def _model_facts(predictor, cached: bool, lang: str) -> str:
     return "\n\n".join(lines)
 
 
-def _describe(model_a, precision, text, pair, lang):
-    predictor, cached = _predictor(_ref(model_a), precision)
+def _describe(model_a, precision, text, pair, session_runs, lang):
+    predictor, cached = _predictor(model_a, session_runs, precision)
     # On page load and when a run is opened from Train the boxes may still be None.
     code = usage_code(predictor.ref.location, (text or "").strip() or "...", (pair or "").strip() or None,
                       precision=predictor.precision)
@@ -65,16 +63,19 @@ def _top(pred, k: int) -> dict[str, float]:
     return dict(pred.top(max(1, int(k))))
 
 
-def _classify(model_a, model_b, text, pair, top_k, precision, lang):
+def _classify(model_a, model_b, text, pair, top_k, precision, session_runs, lang):
     text, pair = (text or "").strip(), (pair or "").strip() or None
-    pa, cached_a = _predictor(_ref(model_a), precision)
+    pa, cached_a = _predictor(model_a, session_runs, precision)
     preds, ms = pa.timed_predict([text], [pair] if pair else None)
     lines = [t("cls.latency", lang, name="A", ms=f"{ms:.1f}")]
+    longest = max(len(text), len(pair or ""))
+    if longest > MAX_TEXT_CHARS:  # cut before tokenising (inference.Predictor._inputs); say so
+        lines.append(t("cls.text_cut", lang, chars=f"{longest:,}", limit=f"{MAX_TEXT_CHARS:,}", tokens=pa.max_length))
     if pa.head_untrained:
         lines.append(t("cls.head_untrained_short", lang, name="A"))
     out_b = None
     if str(model_b or "").strip():
-        pb, _ = _predictor(_ref(model_b), precision, like=pa)
+        pb, _ = _predictor(model_b, session_runs, precision, like=pa)
         preds_b, ms_b = pb.timed_predict([text], [pair] if pair else None)
         out_b = _top(preds_b[0], top_k)
         lines.append(t("cls.latency", lang, name="B", ms=f"{ms_b:.1f}"))
@@ -85,12 +86,12 @@ def _classify(model_a, model_b, text, pair, top_k, precision, lang):
             code["pipeline"], code["direct"])
 
 
-def _before(model_a, lang):
-    ref = _ref(model_a)
-    base = base_model_of(ref)
+def _before(model_a, session_runs, lang):
+    model = check_model_ref(model_a, Visitor.of(session_runs))  # another visitor's run: refused like a missing one
+    base = base_model_of(model)
     if base is None:
-        is_run = Path(ref, "config.yaml").is_file()
-        raise StudioError("cls.err_scratch_base" if is_run else "cls.err_no_base", model=ref)
+        is_run = Path(model, "config.yaml").is_file()
+        raise StudioError("cls.err_scratch_base" if is_run else "cls.err_no_base", model=model)
     return base
 
 
@@ -130,16 +131,16 @@ def _pick_example(sample, lang):
     return sample[0] or "", sample[1] or ""
 
 
-def _batch_lines(model_a, lines, precision, lang):
-    predictor, _ = _predictor(_ref(model_a), precision)
+def _batch_lines(model_a, lines, precision, session_runs, lang):
+    predictor, _ = _predictor(model_a, session_runs, precision)
     rows = predict_lines(predictor, lines)
     return table([[r["text"], r["label"], r["score"]] for r in rows], LINES_HEADERS, lang)
 
 
-def _batch_csv(model_a, file, text_column, precision, lang):
+def _batch_csv(model_a, file, text_column, precision, session_runs, lang):
     if not file:
         raise StudioError("cls.err_no_file")
-    predictor, _ = _predictor(_ref(model_a), precision)
+    predictor, _ = _predictor(model_a, session_runs, precision)
     result = predict_csv(predictor, file, text_column=(text_column or "").strip() or None)
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items(), key=lambda kv: -kv[1])) or "-"
     summary = t("cls.batch_done", lang, rows=result.rows, predicted=result.predicted, column=result.text_column,
@@ -147,16 +148,14 @@ def _batch_csv(model_a, file, text_column, precision, lang):
     return str(result.path), summary
 
 
-def _push(run_dir, repo, private, oauth_token: gr.OAuthToken | None, lang):
+def _push(run_dir, repo, private, session_runs, oauth_token: gr.OAuthToken | None, lang):
     # The token lives only in this call: it is handed to push_run and dropped, never logged or stored.
     from trainer_core.hub import push_run
 
     token, _source = push_token(oauth_token.token if oauth_token is not None else None)
     if not token:
         raise StudioError("hub.err_no_token")  # said first: signing in is the step the visitor can take
-    if str(run_dir or "").strip():
-        check_model_ref(run_dir)
-    result = push_run(run_dir, repo, token, private=bool(private))
+    result = push_run(run_dir, repo, token, private=bool(private), visitor=Visitor.of(session_runs))
     return t("cls.push_done", lang, repo=result.repo_id, url=result.url, files=len(result.files),
              visibility=t("cls.private" if result.private else "cls.public", lang))
 
@@ -215,13 +214,14 @@ def build(ctx: AppContext) -> None:
             push_out = gr.Markdown(elem_id="cls-push-out")
 
     for changed in (model_a.change, precision.change):
-        on(changed, _describe, [model_a, precision, text, pair], [facts, code_pipe, code_direct], ctx, **PRIVATE)
+        on(changed, _describe, [model_a, precision, text, pair, ctx.runs], [facts, code_pipe, code_direct], ctx,
+           **PRIVATE)
     classify_outputs = [label_a, label_b, latency, facts, code_pipe, code_direct]
-    classify_inputs = [model_a, model_b, text, pair, top_k, precision]
+    classify_inputs = [model_a, model_b, text, pair, top_k, precision, ctx.runs]
     cleared = [label_a, label_b, latency]  # a refused input leaves no earlier prediction on screen
     on(go.click, _classify, classify_inputs, classify_outputs, ctx, clear=cleared, api_name="classify")
     on(text.submit, _classify, classify_inputs, classify_outputs, ctx, clear=cleared, **PRIVATE)
-    on(before.click, _before, [model_a], [model_b], ctx, **PRIVATE)
+    on(before.click, _before, [model_a, ctx.runs], [model_b], ctx, **PRIVATE)
     on(refresh.click, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx, **PRIVATE)
     on(ctx.runs.change, _runs_changed, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples], ctx,
        **PRIVATE)
@@ -232,8 +232,8 @@ def build(ctx: AppContext) -> None:
     rerender(ctx, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples])
     rerender(ctx, _redescribe, [facts, model_a, precision, text, pair], [facts, code_pipe, code_direct])
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)
-    on(go_lines.click, _batch_lines, [model_a, lines, precision], [lines_out], ctx, clear=[lines_out],
+    on(go_lines.click, _batch_lines, [model_a, lines, precision, ctx.runs], [lines_out], ctx, clear=[lines_out],
        reveal=[lines_out], api_name="classify_lines")
-    on(go_csv.click, _batch_csv, [model_a, csv_in, text_column, precision], [csv_out, csv_summary], ctx,
+    on(go_csv.click, _batch_csv, [model_a, csv_in, text_column, precision, ctx.runs], [csv_out, csv_summary], ctx,
        api_name="classify_csv")
-    on(push_btn.click, _push, [push_run_dir, repo, private], [push_out], ctx, **PRIVATE)
+    on(push_btn.click, _push, [push_run_dir, repo, private, ctx.runs], [push_out], ctx, **PRIVATE)

@@ -19,10 +19,13 @@ from trainer_core.data_describe import describe, page_rows, suggest_split, token
 from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.i18n import t
 from trainer_core.loaders import SAMPLES, default_sample, load_file_with_source, load_hub_with_source, load_source, sample_source
+from trainer_core.space import Visitor, visitor_may_name
 from ui.common import AppContext, on, rerender, shown, start_from, warn
 from ui.i18n import L
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as app.MAX_FILE_SIZE ("50mb"), checked in core too
+MAX_UPLOAD_ROWS = 200_000  # a few KB of Parquet can hold millions of rows: uploads are capped in rows too
+MEASURE_ROWS = 20_000  # the token-length measurement after every load reads an even sample above this
 PAGE_SIZE = 10
 CELL_CHARS = 300  # long reviews are cut in the table only
 PRIVATE = {"api_visibility": "private"}
@@ -59,7 +62,7 @@ def load_upload(file, lang):
     if not file:
         raise StudioError("err.no_file")
     path = Path(file if isinstance(file, str) else getattr(file, "name", file))
-    dsd, source = load_file_with_source(path, MAX_UPLOAD_BYTES, name=path.name)
+    dsd, source = load_file_with_source(path, MAX_UPLOAD_BYTES, name=path.name, max_rows=MAX_UPLOAD_ROWS)
     return _loaded(dsd, source, lang)
 
 
@@ -176,19 +179,19 @@ def render_loaded(raw, lang):
 
 # --- token lengths --------------------------------------------------------------------
 
-def measure_tokens(raw, text, pair, tokenizer_ref, max_length, lang):
+def measure_tokens(raw, text, pair, tokenizer_ref, max_length, session_runs, lang):
     """Token-length histogram (bars past max_length in another colour) and the statistics."""
     from trainer_core.sources import load_tokenizer
 
     raw = _need(raw)
-    ref = str(tokenizer_ref or "").strip() or "default"
+    ref = visitor_may_name("model", str(tokenizer_ref or "").strip() or "default", Visitor.of(session_runs))
     ds = raw["dsd"][raw["summary"]["first_split"]]
     if not text:
         raise StudioError("err.mapping_missing_text", name="", found=", ".join(ds.column_names))
     for column in (text, pair):
         if column and column not in ds.column_names:
             raise StudioError("err.mapping_missing_text", name=column, found=", ".join(ds.column_names))
-    stats = token_length_stats(ds, load_tokenizer(ref), text, pair or None, int(max_length or 128))
+    stats = token_length_stats(ds, load_tokenizer(ref), text, pair or None, int(max_length or 128), limit=MEASURE_ROWS)
     bins = stats["histogram"]
     # padded with spaces (drawn collapsed) so the plot's default sort by name is numeric order
     width = len(str(bins[-1]["from"]))
@@ -203,6 +206,9 @@ def measure_tokens(raw, text, pair, tokenizer_ref, max_length, lang):
                  p99=f"{p['99']:.0f}", max=stats["max"], max_length=stats["max_length"],
                  share=f"{stats['truncated_share']:.1%}", truncated=f"{stats['truncated']:,}",
                  seconds=f"{stats['seconds']:.2f}")
+    if stats["rows"] < ds.num_rows:
+        text_out += "\n\n" + t("ds.tok_sampled", lang, rows=f"{stats['rows']:,}", total=f"{ds.num_rows:,}",
+                                limit=f"{MEASURE_ROWS:,}")
     return frame, token_legend(stats["max_length"], lang) + "\n\n" + text_out
 
 
@@ -258,7 +264,7 @@ def auto_measure(*args):
         return None, err.render(args[-1]), gr.Column(visible=False)
 
 
-def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_length, lang):
+def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_length, session_runs, lang):
     """What this tab shows, in a new language: card, page, prepare status, token-length figures.
 
     Only what is on screen: before a load everything stays as it is."""
@@ -267,7 +273,8 @@ def redraw(raw, dataset, view, page, tok_shown, text, pair, tokenizer_ref, max_l
     frame, shown, info = show_page(raw, dataset, view, page, lang)
     prepared = dataset.get("prepared") if isinstance(dataset, dict) else None
     status = prepared_status(prepared.report, lang) if prepared is not None else gr.skip()
-    measured = auto_measure(raw, text, pair, tokenizer_ref, max_length, lang)[:2] if tok_shown else (gr.skip(),) * 2
+    measured = (auto_measure(raw, text, pair, tokenizer_ref, max_length, session_runs, lang)[:2] if tok_shown
+                else (gr.skip(),) * 2)
     return (summary_card(raw, lang), frame, shown, info, status) + tuple(measured)
 
 
@@ -360,7 +367,7 @@ def build(ctx: AppContext) -> None:
     # allow_custom_value: API clients name columns without the render step that fills the choices
     shown = [card, dist, table, page, page_info, view, text_col, pair_col, label_col, eval_split,
              train_rows, eval_rows, test_rows, loaded_box]
-    tokens_in = [raw, text_col, pair_col, tokenizer, max_length]
+    tokens_in = [raw, text_col, pair_col, tokenizer, max_length, ctx.runs]
     prepare_in = [raw, text_col, pair_col, label_col, eval_split, train_rows, eval_rows, test_rows, seed]
     prepare_out = [report, ctx.dataset, code, status]
     hub_in = [hub_id, hub_config, hub_split, hub_stream, hub_rows]
@@ -383,7 +390,7 @@ def build(ctx: AppContext) -> None:
     on(page.submit, show_page, *page_io, ctx, api_name="page")
     on(prev_btn.click, prev_page, *page_io, ctx, **PRIVATE)
     on(next_btn.click, next_page, *page_io, ctx, **PRIVATE)
-    rerender(ctx, redraw, [raw, ctx.dataset, view, page, tok_stats, text_col, pair_col, tokenizer, max_length],
+    rerender(ctx, redraw, [raw, ctx.dataset, view, page, tok_stats, text_col, pair_col, tokenizer, max_length, ctx.runs],
              [card, table, page, page_info, status, tok_plot, tok_stats])
     start_from(ctx, sample_for_page, [], [sample])  # a Korean page starts from the Korean sample
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from trainer_core.loaders import SAMPLES
+from trainer_core.space import Visitor
 from trainer_core.tokens import MAX_LENGTH_LIMIT, PADDING_MODES, ROBERTA_STYLE, TRUNCATION_MODES
 from trainer_core.tokens_display import TOKENS_CSS
 from trainer_core.tokens_view import compare, stats_view
@@ -16,22 +17,23 @@ EXAMPLE_TEXT = "새 스마트폰 3일부터 사전 판매…유튜브로 생중�
 EXAMPLE_PAIR = "The museum will reopen to the public on March 3."
 
 
-def tokenize(kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncation, max_length, raw_bytes, lang):
+def tokenize(kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncation, max_length, raw_bytes,
+             session_runs, lang):
     """Both panels, the raw arrays as JSON, and the equivalent code."""
     panels, data, code = compare(kind, text, text_pair, [tokenizer_a, tokenizer_b], padding, truncation,
-                                 max_length, bool(raw_bytes), lang)
+                                 max_length, bool(raw_bytes), lang, Visitor.of(session_runs))
     return panels[0], panels[1], {"tokenizer_a": data[0], "tokenizer_b": data[1]}, code
 
 
-def statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, lang):
-    return stats_view(dataset, source, [tokenizer_a, tokenizer_b], max_length, lang)
+def statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, session_runs, lang):
+    return stats_view(dataset, source, [tokenizer_a, tokenizer_b], max_length, lang, Visitor.of(session_runs))
 
 
-def restatistics(shown, dataset, source, tokenizer_a, tokenizer_b, max_length, lang):
+def restatistics(shown, dataset, source, tokenizer_a, tokenizer_b, max_length, session_runs, lang):
     """Redraw the statistics in a new language, only if they are on screen."""
     if not shown:
         return gr.skip()
-    return statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, lang)
+    return statistics(dataset, source, tokenizer_a, tokenizer_b, max_length, session_runs, lang)
 
 
 def _pair_visible(kind, lang):
@@ -71,7 +73,7 @@ def build(ctx: AppContext) -> None:
             stats_run = gr.Button(L("tok.stats_run"))
         stats_out = gr.HTML(css_template=TOKENS_CSS)
 
-    inputs = [kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncation, max_length, raw_bytes]
+    inputs = [kind, text, text_pair, tokenizer_a, tokenizer_b, padding, truncation, max_length, raw_bytes, ctx.runs]
     outputs = [view_a, view_b, raw_json, code]
     # a refused input empties the panels: the error must not stand above the previous input's tokens
     on(run.click, tokenize, inputs, outputs, ctx, clear=outputs, api_name="tokenize")
@@ -81,7 +83,7 @@ def build(ctx: AppContext) -> None:
     on(max_length.submit, tokenize, inputs, outputs, ctx, clear=outputs, api_visibility="private")
     shown = on(kind.change, _pair_visible, [kind], [text_pair], ctx, api_visibility="private")
     on(shown.then, tokenize, inputs, outputs, ctx, clear=outputs, api_visibility="private")
-    stats_in = [ctx.dataset, source, tokenizer_a, tokenizer_b, max_length]
+    stats_in = [ctx.dataset, source, tokenizer_a, tokenizer_b, max_length, ctx.runs]
     on(stats_run.click, statistics, stats_in, [stats_out], ctx, clear=[stats_out], api_name="token_stats")
     # after the page loads (the example instead of an empty panel) and after a language switch
     rerender(ctx, tokenize, inputs, outputs)

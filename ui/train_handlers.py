@@ -16,6 +16,7 @@ import gradio as gr
 from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.jobs import JOBS
+from trainer_core.space import Visitor
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, frame, log_lines, loss_rows, prefix, progress
 from trainer_core.train_plan import (check_for_space, config_for_dataset, config_from_form, form_names, live_adjust,
                                      planned_steps, space_adjust, twin_configs)
@@ -30,12 +31,23 @@ STREAM = ("status", "progress", "loss", "evals", "log", "run_state", "session_ru
           "following")
 
 
-def form_signature(fn, *leading: str):
-    """Name the form's values after the config fields, so the API lists them by name (not param_7)."""
-    names = (*leading, *NAMES, "lang")
+def form_signature(fn, *leading: str, request: bool = False):
+    """Name the form's values after the config fields, so the API lists them by name (not param_7).
+
+    With ``request`` Gradio also passes the ``gr.Request`` just before the language (for its session).
+    """
+    names = (*leading, *NAMES, *(("request",) if request else ()), "lang")
+    if request:
+        fn.__annotations__["request"] = gr.Request
     fn.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                                           for n in names])
     return fn
+
+
+def seat(request, owner) -> str:
+    """Who holds a place in the training line: the session (Gradio's, made by the server), so one
+    session never holds two places whatever owner ids it sends; the owner id when there is none."""
+    return str(getattr(request, "session_hash", None) or owner or "")
 
 
 def new_owner() -> str:
@@ -48,29 +60,31 @@ def _out(**values) -> tuple:
     return tuple(values.get(name, gr.skip()) for name in STREAM)
 
 
-def gather(choice, dataset, values):
-    """(config, prepared data, notes): the form's config and the rows it will train on."""
+def gather(choice, dataset, values, visitor=None):
+    """(config, prepared data, notes): the form's config and the rows it will train on.
+
+    ``visitor`` (a :class:`trainer_core.space.Visitor`) may start from one of its own runs."""
     config = config_from_form(dict(zip(NAMES, values)))
     if choice == "prepared" and isinstance(dataset, dict) and dataset.get("prepared") is not None:
         config, notes = config_for_dataset(config, dataset)
-        check_for_space(config, prepared_rows=True)
+        check_for_space(config, prepared_rows=True, visitor=visitor)
         return config, dataset["prepared"], notes
-    check_for_space(config, prepared_rows=False)
+    check_for_space(config, prepared_rows=False, visitor=visitor)
     from trainer_core.engine import load_data
 
     return config, load_data(config), []
 
 
-def estimate_run(choice, dataset, *args):
+def estimate_run(choice, dataset, session_runs, *args):
     """The before-launch estimate of the form's run, as Markdown."""
     from trainer_core.estimate import estimate
 
     *values, lang = args
-    config, prepared, notes = gather(choice, dataset, values)
+    config, prepared, notes = gather(choice, dataset, values, Visitor.of(session_runs))
     return estimate_md(estimate(config, prepared).to_dict(), lang, notes)
 
 
-form_signature(estimate_run, "data_choice", "prepared_dataset")
+form_signature(estimate_run, "data_choice", "prepared_dataset", "session_runs")
 
 
 def reestimate(shown, choice, dataset, *args):
@@ -111,13 +125,13 @@ def _remember(session_runs, run_dir) -> dict:
     return runs
 
 
-def _wait_turn(config, owner, prepared, lang, joined: float):
+def _wait_turn(config, owner, place, prepared, lang, joined: float):
     """Yield status frames while in line; return the started job (or None if the user left the line)."""
     while True:
-        if WAITLIST.left_since(owner, joined):  # checked first: leaving must never start a run
+        if WAITLIST.left_since(place, joined):  # checked first: leaving must never start a run
             yield _out(status=t("tt.left_line", lang))
             return None
-        got = WAITLIST.try_start(config, owner, prepared)
+        got = WAITLIST.try_start(config, owner, prepared, seat=place)
         if not isinstance(got, int):
             return got
         yield _out(status=_busy(got, lang))
@@ -135,16 +149,17 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     """Start a run (or the twin pair) and stream it; wait in line while another job runs."""
     from trainer_core.estimate import estimate, record_run
 
-    *values, lang = args
+    *values, request, lang = args
     owner = owner or new_owner()
+    place = seat(request, owner)
     mine = JOBS.for_owner(owner)
     if mine is not None and not mine.done:  # a second click, or a page that lost its stream: re-attach
         yield from attach_job(mine, owner, session_runs, lang)
         return
     joined = time.monotonic()
     if JOBS.busy():  # take a place in line and say so at once; preparing the data takes a moment
-        yield _out(owner=owner, status=_busy(WAITLIST.join(owner), lang))
-    config, prepared, notes = gather(choice, dataset, values)
+        yield _out(owner=owner, status=_busy(WAITLIST.join(place), lang))
+    config, prepared, notes = gather(choice, dataset, values, Visitor.of(session_runs, owner))
     total = planned_steps(config, prepared)
     config, capped = space_adjust(config, total)
     config, logged = live_adjust(config, planned_steps(config, prepared))
@@ -155,7 +170,7 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     done_dirs, earlier, runs = [], ([], []), dict(session_runs or {})
     configs = twin_configs(config) if twin else [config]
     for config in configs:
-        job = yield from _wait_turn(config, owner, prepared, lang, joined)
+        job = yield from _wait_turn(config, owner, place, prepared, lang, joined)
         if job is None:
             return
         label = config.backend if twin else ""
@@ -174,7 +189,7 @@ def launch(owner, choice, dataset, session_runs, twin, *args):
     yield _out(status=_final_status(job, lang), run_state=done_dirs, session_runs=runs)
 
 
-form_signature(launch, "owner", "data_choice", "prepared_dataset", "session_runs", "twin")
+form_signature(launch, "owner", "data_choice", "prepared_dataset", "session_runs", "twin", request=True)
 
 
 def _final_status(job, lang) -> str:
@@ -209,12 +224,12 @@ def attach(owner, following, session_runs, lang):
     yield from attach_job(job, owner, session_runs, lang)
 
 
-def stop(owner, lang):
+def stop(owner, request: gr.Request, lang):
     job = JOBS.for_owner(owner) if owner else None
     if job is not None and not job.done:
         job.stop()
         return t("tt.stopping", lang)
-    if owner and WAITLIST.leave(owner):
+    if WAITLIST.leave(seat(request, owner)):
         return t("tt.left_line", lang)
     return t("tt.nothing_to_stop", lang)
 

@@ -17,7 +17,7 @@ from trainer_core.errors import StudioError
 from trainer_core.i18n import t
 from trainer_core.presets import PRESETS, choose, quick_demo_for
 from trainer_core.sources import hub_reachable
-from trainer_core.space import on_space
+from trainer_core.space import Visitor, on_space, visitor_may_name
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
                                         predictions, run_record, status_word, visible_runs)
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
@@ -221,14 +221,14 @@ def microscope(run_state, index, lang):
     return microscope_html(from_run(dirs[-1], int(index or 0)), lang)
 
 
-def microscope_before(choice, dataset, index, *args):
+def microscope_before(choice, dataset, session_runs, index, *args):
     """The batch the form's run would see first (before any run): the model's tokenizer on the training split."""
     from trainer_core.estimate_model import effective_limit, model_facts
     from trainer_core.microscope import from_prepared
     from ui.train_handlers import gather
 
     *values, lang = args
-    config, prepared, _ = gather(choice, dataset, values)
+    config, prepared, _ = gather(choice, dataset, values, Visitor.of(session_runs))
     facts = model_facts(config, prepared)
     if facts.tokenizer is None:
         raise StudioError("tt.err_microscope_tokenizer", model=facts.ref)
@@ -258,15 +258,22 @@ def pick_history(owner, session_runs, evt: gr.SelectData, lang):
     return rows[row]["run_dir"]
 
 
-def show_picked(pick, lang):
+def _own_run(owner, pick, session_runs) -> str:
+    """The picked run, if it is this visitor's (by session or owner tag: the one rule in trainer_core.space)."""
+    return visitor_may_name("run", pick, Visitor.of(session_runs, owner)) if pick else ""
+
+
+def show_picked(owner, pick, session_runs, lang):
+    pick = _own_run(owner, pick, session_runs)
     if not pick or not Path(pick, "config.yaml").is_file():
         raise StudioError("tt.err_no_run")
     return [str(pick)]
 
 
-def open_in_classify(pick, session_runs, lang):
+def open_in_classify(owner, pick, session_runs, lang):
     """Put the picked run among this session's runs (the Classify tab lists them first), ask Classify to
     select exactly that run, and switch to Classify."""
+    pick = _own_run(owner, pick, session_runs)
     if not pick or not Path(pick, "config.json").is_file():
         raise StudioError("tt.err_open_run", path=str(pick or "-"))
     runs = dict(session_runs or {})

@@ -119,7 +119,8 @@ def build(ctx: AppContext) -> None:
     start_from(ctx, r.preset_for_page, [], [preset])  # a Korean page: the Korean quick demo (its change fills the form)
     on(use_twin.click, r.use_twin, [preset], [preset], ctx, **PRIVATE)
     on(ctx.dataset.change, h.dataset_choice, [ctx.dataset], [choice], ctx, **PRIVATE)
-    on(estimate.click, h.estimate_run, [choice, ctx.dataset] + fields, [estimate_out], ctx, api_name="estimate")
+    on(estimate.click, h.estimate_run, [choice, ctx.dataset, ctx.runs] + fields, [estimate_out], ctx,
+       api_name="estimate")
     started = on(launch.click, h.launch, base_in + [twin_off] + fields, stream_out, ctx, api_name="train", **LIVE)
     on(started.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
     twins = on(twin.click, h.launch, base_in + [twin_on] + fields, stream_out, ctx, **PRIVATE, **LIVE)
@@ -139,7 +140,7 @@ def build(ctx: AppContext) -> None:
            ctx, **PRIVATE)
     on(panels["mic_run"].click, r.microscope, [run_state, panels["batch_index"]], [panels["microscope"]], ctx,
        **PRIVATE)
-    on(panels["mic_form"].click, r.microscope_before, [choice, ctx.dataset, panels["batch_index"]] + fields,
+    on(panels["mic_form"].click, r.microscope_before, [choice, ctx.dataset, ctx.runs, panels["batch_index"]] + fields,
        [panels["microscope"]], ctx, **PRIVATE)
     on(panels["script_backend"].change, r.script_for, [run_state, panels["script_backend"]],
        [panels["script"], panels["files"]], ctx, **PRIVATE)
@@ -156,19 +157,20 @@ def build(ctx: AppContext) -> None:
     on(run_state.change, r.history, [owner, ctx.runs], history_out, ctx, **PRIVATE)
     on(panels["history"].select, r.pick_history, [owner, ctx.runs], [panels["pick"]], ctx, **PRIVATE)
     rerender(ctx, r.history, [owner, ctx.runs], history_out)
-    picked = on(panels["show"].click, r.show_picked, [panels["pick"]], [run_state], ctx, **PRIVATE)
+    picked = on(panels["show"].click, r.show_picked, [owner, panels["pick"], ctx.runs], [run_state], ctx, **PRIVATE)
     on(picked.then, r.show_results, [run_state], results_out, ctx, **PRIVATE)
     tabs = ctx.extras.get("tabs")
     open_out = [ctx.runs, ctx.open_run] + ([tabs] if tabs is not None else [])
-    on(panels["open"].click, _open_for(tabs is not None), [panels["pick"], ctx.runs], open_out, ctx, **PRIVATE)
+    on(panels["open"].click, _open_for(tabs is not None), [owner, panels["pick"], ctx.runs], open_out, ctx,
+       **PRIVATE)
 
 
 def _open_for(with_tabs: bool):
     if with_tabs:
         return r.open_in_classify
 
-    def open_without_tabs(pick, session_runs, lang):
-        return r.open_in_classify(pick, session_runs, lang)[:2]
+    def open_without_tabs(owner, pick, session_runs, lang):
+        return r.open_in_classify(owner, pick, session_runs, lang)[:2]
 
     return open_without_tabs
 

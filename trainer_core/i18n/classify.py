@@ -36,6 +36,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls.result_a": {"en": "Model A", "ko": "모델 A"},
     "cls.result_b": {"en": "Model B", "ko": "모델 B"},
     "cls.examples": {"en": "Examples from the current data set (click one)", "ko": "현재 데이터셋의 예시(클릭하세요)"},
+    "cls.text_cut": {
+        "en": "The text has {chars} characters; only the first {limit} were read (the model takes at most {tokens} tokens anyway).",
+        "ko": "문장이 {chars}자라서 앞의 {limit}자만 읽었습니다(어차피 모델은 최대 {tokens}토큰까지만 받습니다).",
+    },
     "cls.latency": {"en": "Model {name}: {ms} ms on the server", "ko": "모델 {name}: 서버에서 {ms} ms"},
     "cls.precision": {"en": "Precision", "ko": "정밀도"},
     "cls.precision_info": {
@@ -72,10 +76,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls.err_no_base": {
         "en": "'{model}' is not a run of this app, so its starting model is unknown. Pick a run as the first model, or type the second model yourself.",
         "ko": "'{model}'은(는) 이 앱의 실행이 아니라서 시작 모델을 알 수 없습니다. 첫 번째 모델로 실행을 고르거나 두 번째 모델을 직접 입력하세요.",
-    },
-    "cls.err_path_on_space": {
-        "en": "On this shared Space only runs, 'default' and Hub ids can be used, not other folders ('{path}'). Pick a run from the list.",
-        "ko": "이 공유 Space에서는 실행, 'default', Hub id만 쓸 수 있고 다른 폴더('{path}')는 쓸 수 없습니다. 목록에서 실행을 고르세요.",
     },
     "cls.lines": {"en": "One text per line", "ko": "한 줄에 한 문장"},
     "cls.classify_lines": {"en": "Classify the lines", "ko": "줄마다 분류"},

@@ -58,8 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "모델 '{ref}'에 safetensors 가중치가 없습니다. 안전을 위해 .safetensors 파일만 불러옵니다. model.save_pretrained(폴더)로 변환하세요.",
     },
     "err.model_local_disabled": {
-        "en": "'{ref}' looks like a server folder. On a shared Space only Hub ids, 'default', 'scratch' and runs trained here can be used.",
-        "ko": "'{ref}'은(는) 서버 폴더 경로로 보입니다. 공유 Space에서는 Hub id, 'default', 'scratch', 여기서 학습한 실행만 쓸 수 있습니다.",
+        "en": "'{ref}' cannot be used here. On a shared Space you can use Hub ids, 'default', 'scratch' and the runs you trained in this browser (server folders and other visitors' runs are not available).",
+        "ko": "'{ref}'은(는) 여기서 쓸 수 없습니다. 공유 Space에서는 Hub id, 'default', 'scratch', 그리고 이 브라우저에서 직접 학습한 실행만 쓸 수 있습니다(서버 폴더와 다른 방문자의 실행은 쓸 수 없습니다).",
     },
     "err.model_load_failed": {
         "en": "Could not load the model '{ref}': {detail}",
@@ -107,6 +107,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The file '{name}' could not be read as {fmt}: {detail}",
         "ko": "파일 '{name}'을(를) {fmt} 형식으로 읽지 못했습니다: {detail}",
     },
+    "err.file_too_many_rows": {
+        "en": "The file '{name}' has {rows} rows; uploads are limited to {limit} rows. Upload a sample of it.",
+        "ko": "파일 '{name}'에는 {rows}행이 있는데 업로드는 {limit}행까지입니다. 일부만 뽑아 올려 주세요.",
+    },
     "err.file_too_large": {
         "en": "The file '{name}' is {size_mb:.1f} MB; the limit is {limit_mb:.0f} MB. Upload a smaller sample.",
         "ko": "파일 '{name}'의 크기는 {size_mb:.1f} MB이고 한도는 {limit_mb:.0f} MB입니다. 더 작은 파일을 올려 주세요.",
@@ -122,6 +126,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "err.dataset_hub_unreachable": {
         "en": "The data set '{ref}' is on the Hugging Face Hub, which cannot be reached from here. Offline choices: a bundled sample, or upload a CSV/TSV/JSON/Parquet file.",
         "ko": "데이터셋 '{ref}'은(는) Hugging Face Hub에 있는데 여기서는 Hub에 연결할 수 없습니다. 오프라인 선택지: 내장 샘플, 또는 CSV/TSV/JSON/Parquet 파일 업로드.",
+    },
+    "err.dataset_hub_missing": {
+        "en": "The Hugging Face Hub has no data set '{ref}' that this app can read (it does not exist, or it is private or gated). Check the spelling, e.g. 'klue' with configuration 'ynat'.",
+        "ko": "Hugging Face Hub에 이 앱이 읽을 수 있는 데이터셋 '{ref}'이(가) 없습니다(없는 이름이거나 비공개·접근 제한 데이터셋입니다). 철자를 확인하세요. 예: 'klue', 구성 'ynat'.",
     },
     "err.dataset_not_found": {
         "en": "The data set '{ref}' could not be loaded from the Hub: {detail}",

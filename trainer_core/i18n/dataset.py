@@ -84,6 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds.card_blank": {"en": "Empty cells: {cells} (dropped when preparing)", "ko": "빈 칸: {cells} (준비할 때 제외)"},
     "ds.page_info": {"en": "Page {page} of {pages} · {split} · {rows} rows", "ko": "{pages}쪽 중 {page}쪽 · {split} · {rows}행"},
     "ds.tok_stats": {"en": "{rows} rows, tokenizer `{tokenizer}`: mean {mean} tokens, median {p50}, 90% {p90}, 95% {p95}, 99% {p99}, longest {max}. With max_length = {max_length}, **{share}** of rows ({truncated}) are truncated. ({seconds} s)", "ko": "{rows}행, 토크나이저 `{tokenizer}`: 평균 {mean}토큰, 중앙값 {p50}, 90% {p90}, 95% {p95}, 99% {p99}, 최장 {max}. max_length = {max_length}이면 행의 **{share}**({truncated}행)가 잘립니다. ({seconds}초)"},
+    "ds.tok_sampled": {"en": "Measured on {rows} rows spread evenly over all {total} (above {limit} rows the measurement samples).", "ko": "전체 {total}행 중 고르게 뽑은 {rows}행으로 쟀습니다({limit}행이 넘으면 표본으로 잽니다)."},
     "ds.prepared": {"en": "Prepared {rows} (seed {seed}, {how}). Dropped {dropped} empty rows. The Train tab now uses these splits.", "ko": "{rows}을(를) 준비했습니다(시드 {seed}, {how}). 빈 행 {dropped}개를 뺐습니다. 이제 학습 탭이 이 분할을 씁니다."},
     "ds.prepared_rows": {"en": "{split} {rows}", "ko": "{split} {rows}행"},
     "ds.stratified": {"en": "stratified by label", "ko": "레이블 비율 유지(층화)"},
