@@ -29,7 +29,7 @@ def trained_run(tmp_path_factory):
 
 def test_tab_and_cli_predict_give_the_same_label_and_scores(trained_run):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    scores, _b, _latency, facts, *_ = tab._classify(str(trained_run), "", TEXT, "", 10, "auto", "en")
+    scores, _b, _latency, facts, *_ = tab._classify(str(trained_run), "", TEXT, "", 10, "auto", None, "en")
     done = subprocess.run([sys.executable, "-m", "trainer_core", "predict", "--model", str(trained_run),
                            "--text", TEXT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]

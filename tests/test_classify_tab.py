@@ -227,7 +227,7 @@ def test_on_a_shared_space_only_this_sessions_runs_are_reachable(tiny_run_dir, s
     state = {"mine": str(tiny_run_dir)}
     assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), "default"]
     assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "auto", state, "en")[0]  # this session's run works
-    assert tab._before(str(tiny_run_dir), state, "en") == "default"
+    assert tab._before(str(tiny_run_dir), state, "en") == str(spread_bert_dir)  # the model the run started from
     refusals = set()
     for ref, session in ((str(tiny_run_dir), None),  # the same run, named by another session
                          (str(tiny_run_dir.parent / "20250101-000000-tiny-trainer-0123456789ab"), state),  # missing

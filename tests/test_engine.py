@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -78,7 +79,7 @@ def test_runs_are_listed_and_read_back(tiny_bert_dir, tmp_path, monkeypatch):
     # The owner is recorded as a hash only: the raw id is what /stop accepts.
     assert result.results["owner_tag"] == owner_tag("session-abc") != owner_tag("session-xyz")
     assert "session-abc" not in (result.run_dir / "results.json").read_text("utf-8")
-    assert result.run_dir.name.endswith("-loop")
+    assert re.fullmatch(r".*-loop-[0-9a-f]{12}", result.run_dir.name)  # an unguessable part after the name
     rows = list_runs()
     assert len(rows) == 1 and rows[0]["run_dir"] == str(result.run_dir) and rows[0]["status"] == "completed"
     assert rows[0]["eval_accuracy"] == result.results["eval_accuracy"]

@@ -195,7 +195,7 @@ def test_the_token_measurement_samples_large_data(monkeypatch):
     raw = {"dsd": DatasetDict({"train": Dataset.from_dict({"text": texts, "label": [i % 2 for i in range(30_000)]})}),
            "summary": {"first_split": "train"}}
     _, text = dataset_tab.measure_tokens(raw, "text", "", "default", 64, None, "en")
-    assert text.startswith("20,000 rows") and "20,000 rows spread evenly over all 30,000" in text
+    assert "\n20,000 rows" in text and "20,000 rows spread evenly over all 30,000" in text
 
 
 # --- 5. one place in line per session -----------------------------------------------------------
