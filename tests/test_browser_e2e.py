@@ -197,7 +197,9 @@ def test_the_first_ten_minutes(app, lang):
         _tab(page, "tab.train", lang)
         page.locator("#app-lang").get_by_text(LANG_LABEL[other]).click()
         _wait(page, lambda: page.get_by_role("tab").all_inner_texts()[:4] == TAB_NAMES[other], "the tabs relabelled")
-        shown = ("#tt-summary", "#tt-status", "#tt-preset-note")
+        _wait(page, lambda: t("tt.est_title", other) in page.locator("#tt-estimate-out").inner_text(),
+              "the estimate redrawn")
+        shown = ("#tt-summary", "#tt-status", "#tt-preset-note", "#tt-estimate-out", "#tt-log")
         _wait(page, lambda: _summary_head(other) in page.locator("#tt-summary").inner_text(), "the summary redrawn")
         for selector in shown:
             text = page.locator(selector).inner_text()
@@ -206,6 +208,7 @@ def test_the_first_ten_minutes(app, lang):
             else:
                 assert HANGUL.search(text), (selector, text)
         screenshot(page, f"e2e-{lang}-8-switched")
+        assert [x.strip() for x in page.locator(".toast-body.error").all_inner_texts()] == []  # no redraw failed
 
         # 9. Reload: the choice is kept (the browser's own language says otherwise for one of the two).
         page.reload()

@@ -112,7 +112,7 @@ def test_train_watch_stop_history_and_classify_while_a_second_user_waits(app):
         page.locator("#tt-history-refresh").click()
         history = page.locator("#tt-history")
         _wait(page, lambda: name in history.inner_text(), "the run in History")
-        assert "stopped" in history.inner_text()
+        assert "Stopped" in history.inner_text()  # the status in the page language
         page.locator("#tt-open-classify").click()
         classify = page.get_by_role("tab", name="Classify")
         _wait(page, lambda: classify.get_attribute("aria-selected") == "true", "the Classify tab")

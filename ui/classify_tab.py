@@ -51,11 +51,11 @@ def _describe(model_a, precision, text, pair, session_runs, lang):
     return _model_facts(predictor, cached, lang), code["pipeline"], code["direct"]
 
 
-def _redescribe(shown, model_a, precision, text, pair, lang):
+def _redescribe(shown, model_a, precision, text, pair, session_runs, lang):
     """The model facts in a new language, only if they are on screen (the model is cached by then)."""
     if not shown:
         return gr.skip(), gr.skip(), gr.skip()
-    return _describe(model_a, precision, text, pair, lang)
+    return _describe(model_a, precision, text, pair, session_runs, lang)
 
 
 def _top(pred, k: int) -> dict[str, float]:
@@ -117,10 +117,10 @@ def _runs_changed(runs, dataset, lang):
     return outputs
 
 
-def _open_run(request, runs, dataset, lang):
+def _open_run(open_request, runs, dataset, lang):
     """History asked for this run: list the session's runs and select exactly the one picked."""
     outputs = _refresh(runs, dataset, lang)
-    run_dir = (request or {}).get("run_dir") if isinstance(request, dict) else None
+    run_dir = open_request.get("run_dir") if isinstance(open_request, dict) else None
     if not run_dir or run_dir not in session_run_dirs(runs):
         return outputs
     return (gr.Dropdown(choices=outputs[0].choices, value=run_dir),) + outputs[1:]
@@ -230,7 +230,7 @@ def build(ctx: AppContext) -> None:
     on(ctx.dataset.change, _examples, [ctx.dataset], [examples], ctx, **PRIVATE)
     # list runs with names in the visitor's language when the page opens and after a language switch
     rerender(ctx, _refresh, [ctx.runs, ctx.dataset], [model_a, model_b, push_run_dir, examples])
-    rerender(ctx, _redescribe, [facts, model_a, precision, text, pair], [facts, code_pipe, code_direct])
+    rerender(ctx, _redescribe, [facts, model_a, precision, text, pair, ctx.runs], [facts, code_pipe, code_direct])
     on(examples.click, _pick_example, [examples], [text, pair], ctx, **PRIVATE)
     on(go_lines.click, _batch_lines, [model_a, lines, precision, ctx.runs], [lines_out], ctx, clear=[lines_out],
        reveal=[lines_out], api_name="classify_lines")

@@ -87,11 +87,14 @@ def estimate_run(choice, dataset, session_runs, *args):
 form_signature(estimate_run, "data_choice", "prepared_dataset", "session_runs")
 
 
-def reestimate(shown, choice, dataset, *args):
+def reestimate(shown, choice, dataset, session_runs, *args):
     """The estimate in a new language, only if one is on screen."""
     if not shown:
         return gr.skip()
-    return estimate_run(choice, dataset, *args)
+    return estimate_run(choice, dataset, session_runs, *args)
+
+
+form_signature(reestimate, "shown", "data_choice", "prepared_dataset", "session_runs")
 
 
 # --- live view --------------------------------------------------------------------------

@@ -150,7 +150,7 @@ def build(ctx: AppContext) -> None:
     rerender(ctx, r.preset_note, [preset], [preset_note])
     rerender(ctx, _legends, [], [*legends, panels["lr_legend"]])
     rerender(ctx, r.status_and_log, [run_state, owner], [status, log_box])
-    rerender(ctx, h.reestimate, [estimate_out, choice, ctx.dataset] + fields, [estimate_out])
+    rerender(ctx, h.reestimate, [estimate_out, choice, ctx.dataset, ctx.runs] + fields, [estimate_out])
 
     history_out = [panels["history"], panels["pick"]]
     on(panels["history_refresh"].click, r.history, [owner, ctx.runs], history_out, ctx, **PRIVATE)
