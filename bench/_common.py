@@ -36,3 +36,21 @@ def write_json(path: Path, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def cpu_name() -> str:
+    """The CPU's model name from /proc/cpuinfo (what a figure was measured on)."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
+def cpu_kind() -> dict:
+    """Name and matmul ISA kind (amx / avx512_bf16 / fp32) of this CPU: results files are kept per kind."""
+    from trainer_core.precision import bf16_isa
+
+    return {"name": cpu_name(), "bf16_isa": bf16_isa() or "fp32", "cpus": os.cpu_count()}

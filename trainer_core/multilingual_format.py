@@ -291,15 +291,34 @@ def precompiled_charsmap(norm_map: list[tuple[int, list[int]]]) -> bytes:
     return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(blob)
 
 
-def e5_post_processor(bos: tuple[str, int], eos: tuple[str, int], prefix: list[tuple[str, int]] = ()):
-    """XLM-R's template (``<s> A </s>``, ``<s> A </s></s> B </s>``), with optional fixed pieces after ``<s>``."""
-    from tokenizers import processors
+def e5_post_processor(bos: tuple[str, int], eos: tuple[str, int], prefix: list[tuple[str, int]] = ()) -> dict:
+    """XLM-R's template (``<s> A </s>``, ``<s> A </s></s> B </s>``) as tokenizer.json, optionally with fixed
+    pieces after ``<s>`` (one special entry, so pieces such as ":" need no template syntax)."""
+    def special(name):
+        return {"SpecialToken": {"id": name, "type_id": 0}}
 
-    head = " ".join([bos[0]] + [piece for piece, _ in prefix])
-    specials = dict([bos, eos, *prefix])
-    return processors.TemplateProcessing(
-        single=f"{head} $A {eos[0]}", pair=f"{head} $A {eos[0]} {eos[0]} $B:1 {eos[0]}:1",
-        special_tokens=list(specials.items()))
+    def seq(name, type_id):
+        return {"Sequence": {"id": name, "type_id": type_id}}
+
+    lead = [special(bos[0])] + ([special("e5_prefix")] if prefix else [])
+    end = {"SpecialToken": {"id": eos[0], "type_id": 1}}
+    specials = {bos[0]: {"id": bos[0], "ids": [bos[1]], "tokens": [bos[0]]},
+                eos[0]: {"id": eos[0], "ids": [eos[1]], "tokens": [eos[0]]}}
+    if prefix:
+        specials["e5_prefix"] = {"id": "e5_prefix", "ids": [i for _, i in prefix], "tokens": [p for p, _ in prefix]}
+    return {"type": "TemplateProcessing", "single": lead + [seq("A", 0), special(eos[0])],
+            "pair": lead + [seq("A", 0), special(eos[0]), end, seq("B", 1), end], "special_tokens": specials}
+
+
+def with_post_processor(tok, post_processor: dict):
+    """A copy of the ``tokenizers.Tokenizer`` ``tok`` with the post-processor given as tokenizer.json."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    state = json.loads(tok.to_str())
+    state["post_processor"] = post_processor
+    return Tokenizer.from_str(json.dumps(state))
 
 
 def build_tokenizer(pieces: list[str], scores: list[float], charsmap: bytes, specials: dict, max_length: int = 512):
@@ -314,7 +333,7 @@ def build_tokenizer(pieces: list[str], scores: list[float], charsmap: bytes, spe
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     bos, eos = pieces[specials["bos"]], pieces[specials["eos"]]
-    tok.post_processor = e5_post_processor((bos, specials["bos"]), (eos, specials["eos"]))
+    tok = with_post_processor(tok, e5_post_processor((bos, specials["bos"]), (eos, specials["eos"])))
     mask = "<mask>" if "<mask>" in pieces else None
     return PreTrainedTokenizerFast(
         tokenizer_object=tok, bos_token=bos, eos_token=eos, sep_token=eos, cls_token=bos,

