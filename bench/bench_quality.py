@@ -46,7 +46,6 @@ CHOICES = {
 
 
 def train_choice(name: str, prepared, epochs: float, **overrides) -> dict:
-    epochs = overrides.pop("epochs", epochs)
     from trainer_core.config import TrainConfig
     from trainer_core.engine import run_training
 
@@ -105,7 +104,7 @@ def main() -> None:
             choice = dict(CHOICES[name])
             if args.learning_rate:
                 choice["learning_rate"] = args.learning_rate
-            results[name] = train_choice(name, prepared, args.epochs, **choice)
+            results[name] = train_choice(name, prepared, choice.pop("epochs", args.epochs), **choice)
     # One file per CPU kind and size: figures from another machine are never overwritten.
     default_name = f"quality-{args.train_rows}-{cpu_kind()['bf16_isa']}.json"
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / default_name
