@@ -205,7 +205,9 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
             from .train_trainer import train_with_trainer as backend
         else:
             from .train_loop import train_with_loop as backend
-        output = backend(ctx)
+        with runtime.MemoryWatch() as memory:
+            output = backend(ctx)
+        output.memory = memory.to_dict()
         if not main:
             return RunResult(None, output.status, {"status": output.status, "rank": rank})
 

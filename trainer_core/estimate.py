@@ -131,14 +131,16 @@ def _total_memory() -> int | None:
         return None
 
 
-def training_memory(params: int, layers: int, hidden: int, heads: int, batch: int, length: int) -> int:
-    """fp32 weights + gradients + AdamW's two moments (16 bytes/parameter) + activations kept for backward.
+def training_memory(params: int, layers: int, hidden: int, heads: int, batch: int, length: int,
+                    frozen: int = 0) -> int:
+    """fp32 weights + gradients + AdamW's two moments (16 bytes/parameter; 4 for a ``frozen`` one, which
+    has neither) + activations kept for backward.
 
     Activations per layer follow Korthikanti et al. (2022), ``s*b*h*(34 + 5*a*s/h)`` bytes for
     16-bit training, doubled for fp32.
     """
     activations = layers * batch * length * (34 * hidden + 5 * heads * length) * 2
-    return int(16 * params + activations)
+    return int(16 * (params - frozen) + 4 * frozen + activations)
 
 
 def estimate(config, prepared, facts=None, flops_per_second: float | None = None) -> Estimate:
@@ -176,7 +178,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         flops = train_flops + eval_flops
         seconds = STARTUP_SECONDS + steps * STEP_OVERHEAD_SECONDS + flops / (speed * utilization)
         memory = training_memory(facts.params, facts.layers or 0, facts.hidden or 0, facts.heads or 0,
-                                 config.batch_size, longest)
+                                 config.batch_size, longest, frozen=facts.frozen)
 
     labels = prepared.splits["train"][prepared.mapping.label]
     counts = Counter(prepared.label_names[i] for i in labels)

