@@ -75,6 +75,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--only", nargs="*", choices=[*CHOICES, "baseline"], default=None)
     parser.add_argument("--learning-rate", type=float, default=None, help="override every trained choice's lr")
+    parser.add_argument("--recipe", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="change the multilingual recipe (trainer_core.multilingual_model.Recipe), e.g. "
+                             "warm_start_head=0 head_learning_rate=1e-3 prefix=''")
     parser.add_argument("--out", default=None, help="results file (default bench/results/quality[-ROWS].json)")
     args = parser.parse_args()
     if not YNAT.is_file():
@@ -88,6 +91,15 @@ def main() -> None:
     from trainer_core.loaders import load_file
 
     transformers.logging.set_verbosity_error()
+    from trainer_core.multilingual_model import Recipe
+
+    recipe = {}
+    for item in args.recipe:
+        name, _, value = item.partition("=")
+        old = getattr(Recipe, name)  # an unknown name fails here, loudly
+        recipe[name] = type(old)(float(value)) if isinstance(old, (int, float)) and not isinstance(old, bool) \
+            else (value.lower() in ("1", "true", "yes")) if isinstance(old, bool) else value
+        setattr(Recipe, name, recipe[name])
     prepared = prepare(load_file(YNAT), ColumnMapping(text="text", label="label"), train_rows=args.train_rows,
                        eval_rows=args.eval_rows, seed=42)
     labels = prepared.splits["validation"]["label"]
@@ -117,6 +129,7 @@ def main() -> None:
         "not_available_offline": "pretrained Korean models (e.g. klue/roberta-base, ~84% with 10,000 rows per the "
                                  "data README) need the Hugging Face Hub",
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "multilingual_recipe": {k: v for k, v in vars(Recipe).items() if not k.startswith("_")},
         "cpu": cpu_kind(),
         "torch": torch.__version__, "transformers": transformers.__version__, "python": platform.python_version(),
     }

