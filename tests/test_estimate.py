@@ -130,6 +130,8 @@ def test_memory_grows_with_batch_and_length():
     assert training_memory(1_000_000, 2, 128, 2, 16, 32) > small
     assert training_memory(1_000_000, 2, 128, 2, 8, 64) > small
     assert small > 16_000_000
+    # A frozen parameter (multilingual's word embeddings) has no gradient and no AdamW moments: 4 bytes, not 16.
+    assert training_memory(1_000_000, 2, 128, 2, 8, 32, frozen=400_000) == small - 12 * 400_000
 
 
 def test_the_matmul_probe_is_measured_once(monkeypatch):

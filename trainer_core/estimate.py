@@ -62,6 +62,7 @@ class Estimate:
     calibrated: bool               # utilization measured on an earlier run of this model here
     seconds: float | None
     memory_bytes: int | None
+    run_bytes: int | None = None   # the saved run folder: fp32 weights (the tokenizer and the rest are small)
     class_counts: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)   # [{"key": i18n key, "params": {...}}]
 
@@ -190,7 +191,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         truncated_share=sum(n > max_length for n in lengths) / max(n_train, 1), evals=evals,
         params=facts.params, params_non_embedding=non_embedding, flops=flops, flops_train=train_flops,
         flops_per_second=speed, utilization=utilization, calibrated=facts.ref in _MEASURED,
-        seconds=seconds, memory_bytes=memory, class_counts=dict(counts.most_common()))
+        seconds=seconds, memory_bytes=memory, run_bytes=4 * facts.params if facts.params else None, class_counts=dict(counts.most_common()))
     result.warnings = warnings_for(config, result, lengths)
     return result
 
