@@ -529,3 +529,13 @@ def test_head_warm_start_fits_the_training_rows(tiny_package):
     with torch.no_grad():
         predicted = model(**enc).logits.argmax(-1).tolist()
     assert predicted == labels  # four distinct texts, C=10: the fit separates them
+
+
+def test_before_fine_tuning_of_a_multilingual_run_is_multilingual(tmp_path):
+    from trainer_core.model_picker import base_model_of
+
+    (tmp_path / "config.yaml").write_text("model: default\n")
+    (tmp_path / "results.json").write_text(json.dumps({"model_kind": "multilingual"}))
+    assert base_model_of(str(tmp_path)) == "multilingual"  # not MiniLM, which 'default' means for English
+    (tmp_path / "results.json").write_text(json.dumps({"model_kind": "scratch"}))
+    assert base_model_of(str(tmp_path)) is None

@@ -136,8 +136,11 @@ def base_model_of(model_ref: str) -> str | None:
         config = yaml.safe_load((path / "config.yaml").read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None
+    kind = _read_results(str(path)).get("model_kind")
+    if kind == "multilingual":  # 'default' on Korean text, or asked for by name
+        return MULTILINGUAL
     base = str(config.get("model") or "").strip()
-    return base if base and base != "scratch" else None
+    return base if base and base != "scratch" and kind != "scratch" else None
 
 
 def needs_head(model_ref: str) -> bool:
