@@ -132,8 +132,11 @@ def test_interrupted_conversion_leaves_no_model(tiny, cache, monkeypatch):
     assert not converted_dir("test").exists()
     assert [p for p in cache.iterdir() if p.is_dir()] == []  # the temporary folder went too
     monkeypatch.undo()
-    os.environ["FTS_CACHE_DIR"] = str(cache)
+    monkeypatch.setenv("FTS_CACHE_DIR", str(cache))  # undo() dropped it too
+    killed = cache / f".{converted_dir('test').name}-killed"  # what a SIGKILL mid-conversion leaves
+    (killed / "half").mkdir(parents=True)
     assert (ensure_converted(tiny[0], version="test") / "model.safetensors").is_file()  # a retry just works
+    assert not killed.exists()
 
 
 def test_disk_full_during_conversion(tiny, cache, monkeypatch):

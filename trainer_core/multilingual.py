@@ -138,6 +138,8 @@ def ensure_converted(source: Path | None = None, version: str | None = None,
                 return final
             if final.exists():  # left by something else than us (we never rename a partial folder)
                 shutil.rmtree(final, ignore_errors=True)
+            for stale in root.glob(f".{final.name}-*"):  # a killed conversion's temporary folder (we hold the lock)
+                shutil.rmtree(stale, ignore_errors=True)
             work = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=root))
             try:
                 convert(source, work, version=version, progress=progress)
