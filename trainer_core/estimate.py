@@ -62,6 +62,7 @@ class Estimate:
     calibrated: bool               # utilization measured on an earlier run of this model here
     seconds: float | None
     memory_bytes: int | None
+    run_bytes: int | None = None   # the saved run folder: fp32 weights (the tokenizer and the rest are small)
     class_counts: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)   # [{"key": i18n key, "params": {...}}]
 
@@ -131,14 +132,16 @@ def _total_memory() -> int | None:
         return None
 
 
-def training_memory(params: int, layers: int, hidden: int, heads: int, batch: int, length: int) -> int:
-    """fp32 weights + gradients + AdamW's two moments (16 bytes/parameter) + activations kept for backward.
+def training_memory(params: int, layers: int, hidden: int, heads: int, batch: int, length: int,
+                    frozen: int = 0) -> int:
+    """fp32 weights + gradients + AdamW's two moments (16 bytes/parameter; 4 for a ``frozen`` one, which
+    has neither) + activations kept for backward.
 
     Activations per layer follow Korthikanti et al. (2022), ``s*b*h*(34 + 5*a*s/h)`` bytes for
     16-bit training, doubled for fp32.
     """
     activations = layers * batch * length * (34 * hidden + 5 * heads * length) * 2
-    return int(16 * params + activations)
+    return int(16 * (params - frozen) + 4 * frozen + activations)
 
 
 def estimate(config, prepared, facts=None, flops_per_second: float | None = None) -> Estimate:
@@ -176,7 +179,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         flops = train_flops + eval_flops
         seconds = STARTUP_SECONDS + steps * STEP_OVERHEAD_SECONDS + flops / (speed * utilization)
         memory = training_memory(facts.params, facts.layers or 0, facts.hidden or 0, facts.heads or 0,
-                                 config.batch_size, longest)
+                                 config.batch_size, longest, frozen=facts.frozen)
 
     labels = prepared.splits["train"][prepared.mapping.label]
     counts = Counter(prepared.label_names[i] for i in labels)
@@ -188,7 +191,7 @@ def estimate(config, prepared, facts=None, flops_per_second: float | None = None
         truncated_share=sum(n > max_length for n in lengths) / max(n_train, 1), evals=evals,
         params=facts.params, params_non_embedding=non_embedding, flops=flops, flops_train=train_flops,
         flops_per_second=speed, utilization=utilization, calibrated=facts.ref in _MEASURED,
-        seconds=seconds, memory_bytes=memory, class_counts=dict(counts.most_common()))
+        seconds=seconds, memory_bytes=memory, run_bytes=4 * facts.params if facts.params else None, class_counts=dict(counts.most_common()))
     result.warnings = warnings_for(config, result, lengths)
     return result
 

@@ -24,17 +24,15 @@ class ModelFacts:
     position_limit: int | None
     tokenizer: object | None  # None: token counts are approximated from characters
     exact: bool              # False when sizes or token counts are approximations
+    frozen: int = 0          # parameters that get no gradient (no optimizer state: 4 bytes, not 16)
 
 
 def _resolve(config, prepared) -> str:
-    """'default' means the built-in MiniLM for English data and 'scratch' otherwise (as the engine does)."""
+    """What 'default' means for these texts, as the engine decides it (sources.concrete_ref)."""
     from . import sources
     from .prepare import data_language, train_texts
 
-    ref = config.model.strip()
-    if ref.lower() == sources.DEFAULT_REF:
-        return sources.DEFAULT_REF if data_language(train_texts(prepared)) == "en" else sources.SCRATCH_REF
-    return ref
+    return sources.concrete_ref(config.model, data_language(train_texts(prepared)))
 
 
 def _count(model) -> tuple[int, int]:
@@ -75,6 +73,10 @@ def model_facts(config, prepared) -> ModelFacts:
         total, embedding = _count(built.model)
         return ModelFacts("scratch", "scratch", total, embedding, tokenizer=built.tokenizer, exact=True,
                           **_shape(built.model.config))
+    if ref.lower() == sources.MULTILINGUAL_REF:
+        from .multilingual_model import run_facts
+
+        return ModelFacts(**run_facts(prepared, labels))
     mref = sources.resolve_model_ref(ref)
     usable = not mref.is_hub or sources.hub_reachable() or sources._cached_on_disk(mref.location)
     if usable:

@@ -59,9 +59,13 @@ def _model_value(config, prepared) -> str:
     from . import sources
     from .prepare import data_language, train_texts
 
-    ref = config.model.strip()
-    if ref.lower() == sources.DEFAULT_REF:
-        ref = sources.DEFAULT_REF if data_language(train_texts(prepared)) == "en" else sources.SCRATCH_REF
+    ref = sources.concrete_ref(config.model, data_language(train_texts(prepared)))
+    if ref.lower() == sources.MULTILINGUAL_REF:
+        # Its mean-pool head, pruned vocabulary and offline conversion live in trainer_core; a script
+        # that silently trained something else would not reproduce the run.
+        from .errors import StudioError
+
+        raise StudioError("err.export_multilingual")
     if ref.lower() == sources.SCRATCH_REF:
         return "scratch"
     resolved = sources.resolve_model_ref(ref)

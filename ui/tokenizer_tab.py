@@ -47,7 +47,8 @@ def build(ctx: AppContext) -> None:
     with gr.Row():
         text = gr.Textbox(value=EXAMPLE_TEXT, lines=3, label=L("tok.text"), scale=3)
         text_pair = gr.Textbox(value=EXAMPLE_PAIR, lines=3, label=L("tok.text_pair"), visible=False, scale=2)
-    choices = [(L("tok.choice_default"), "default"), (L("tok.choice_roberta"), ROBERTA_STYLE)]
+    choices = [(L("tok.choice_default"), "default"), (L("tok.choice_multilingual"), "multilingual"),
+               (L("tok.choice_roberta"), ROBERTA_STYLE)]
     with gr.Row():
         tokenizer_a = gr.Dropdown(choices, value="default", allow_custom_value=True, label=L("tok.tokenizer_a"),
                                   info=L("tok.picker_info"))

@@ -52,7 +52,8 @@ def estimate_md(est: dict, lang: str, notes: list[dict] | None = None) -> str:
                        tflops=f"{est['flops'] / 1e12:.2f}", gflops=f"{est['flops_per_second'] / 1e9:.0f}",
                        params=f"{est['params']:,}", non_embedding=f"{est['params_non_embedding']:,}",
                        share=f"{est['utilization']:.0%}", how=how))
-        lines.append(t("tt.est_memory", lang, memory=f"{est['memory_bytes'] / 2**20:,.0f}"))
+        lines.append(t("tt.est_memory", lang, memory=f"{est['memory_bytes'] / 2**20:,.0f}",
+                       size=f"{(est.get('run_bytes') or 0) / 2**20:,.0f}"))
     else:
         lines.append(t("tt.est_no_time", lang, model=est["model"]))
     text = "\n\n".join(lines)

