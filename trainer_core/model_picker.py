@@ -142,7 +142,7 @@ def base_model_of(model_ref: str) -> str | None:
         config = yaml.safe_load((path / "config.yaml").read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None
-    kind = _read_results(str(path)).get("model_kind")
+    kind = results.get("model_kind")
     if kind == "multilingual":  # 'default' on Korean text, or asked for by name
         return MULTILINGUAL
     base = str(config.get("model") or "").strip()

