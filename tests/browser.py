@@ -87,3 +87,19 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def chip_colours_match_the_legend(page) -> set[str]:
+    """Every segment-A/B chip is painted exactly as its legend key (computed styles, as drawn)."""
+    legend = page.evaluate("""() => {
+        const bg = (sel) => getComputedStyle(document.querySelector('.tokv .legend ' + sel)).backgroundColor;
+        return {a: bg('.sa'), b: bg('.sb'), sp: bg('.k.sp:not(.pad)')}; }""")
+    chips = page.evaluate("""() => [...document.querySelectorAll('.tokv .chips:not(.legend) .k')].map(
+        (c) => [c.className, getComputedStyle(c).backgroundColor])""")
+    assert len({legend["a"], legend["b"], legend["sp"]}) == 3
+    seen = set()
+    for classes, colour in chips:
+        kind = "sp" if " sp" in classes else "b" if " sb" in classes else "a"
+        assert colour == legend[kind], (classes, colour, legend)
+        seen.add(kind)
+    return seen

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, chromium, screenshot, served_app
+from tests.browser import ARTIFACTS, chip_colours_match_the_legend, chromium, screenshot, served_app
 from tests.fixtures_wait import wait_until
 from trainer_core.i18n import t
 from trainer_core.presets import preset_config, quick_demo_for
@@ -67,20 +67,6 @@ def _cell(page, elem_id: str, row: int, col: int):
     return page.locator(f"#{elem_id} .virtual-row").nth(row).locator("[role=gridcell]").nth(col)
 
 
-def _chip_colours_match_the_legend(page) -> set[str]:
-    legend = page.evaluate("""() => {
-        const bg = (sel) => getComputedStyle(document.querySelector('.tokv .legend ' + sel)).backgroundColor;
-        return {a: bg('.sa'), b: bg('.sb'), sp: bg('.k.sp:not(.pad)')}; }""")
-    chips = page.evaluate("""() => [...document.querySelectorAll('.tokv .chips:not(.legend) .k')].map(
-        (c) => [c.className, getComputedStyle(c).backgroundColor])""")
-    seen = set()
-    for classes, colour in chips:
-        kind = "sp" if " sp" in classes else "b" if " sb" in classes else "a"
-        assert colour == legend[kind], (classes, colour, legend)
-        seen.add(kind)
-    return seen
-
-
 def _truth(sample: str) -> dict[str, str]:
     from trainer_core.loaders import SAMPLES, load_sample
 
@@ -130,7 +116,7 @@ def test_the_first_ten_minutes(app, lang):
         page.locator(".tokv .chips:not(.legend)").first.wait_for(timeout=60_000)
         page.get_by_role("radio", name=t("tok.kind_pair", lang), exact=True).check()
         page.locator(".tokv .chips:not(.legend) .sb").first.wait_for(timeout=30_000)
-        assert _chip_colours_match_the_legend(page) == {"a", "b", "sp"}
+        assert chip_colours_match_the_legend(page) == {"a", "b", "sp"}
         screenshot(page, f"e2e-{lang}-3-tokenizer")
 
         # 4. Train: the quick demo of this language, launched as it comes.

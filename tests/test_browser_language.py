@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser import chromium, screenshot, served_app
+from tests.browser import chip_colours_match_the_legend, chromium, screenshot, served_app
 from trainer_core.i18n import t
 from trainer_core.tokens import MAX_CHARS
 
@@ -23,22 +23,6 @@ def _tokenizer(page, lang):
     page.locator(".tokv .chips:not(.legend)").first.wait_for(timeout=60_000)
 
 
-def _chip_colours_match_the_legend(page):
-    """Every segment-A/B chip is painted exactly as its legend key (computed styles, as drawn)."""
-    legend = page.evaluate("""() => {
-        const bg = (sel) => getComputedStyle(document.querySelector('.tokv .legend ' + sel)).backgroundColor;
-        return {a: bg('.sa'), b: bg('.sb'), sp: bg('.k.sp:not(.pad)')}; }""")
-    chips = page.evaluate("""() => [...document.querySelectorAll('.tokv .chips:not(.legend) .k')].map(
-        (c) => [c.className, getComputedStyle(c).backgroundColor])""")
-    assert len({legend["a"], legend["b"], legend["sp"]}) == 3
-    seen = set()
-    for classes, colour in chips:
-        kind = "sp" if " sp" in classes else "b" if " sb" in classes else "a"
-        assert colour == legend[kind], (classes, colour, legend)
-        seen.add(kind)
-    return seen
-
-
 def _panel_text(page):
     """The panels' own words; the user's text they quote ('새', '생중계') is left out."""
     text = " ".join(page.locator(".tokv .facts, .tokv .note, .tokv .legend, .tokv .rowh").all_inner_texts())
@@ -52,7 +36,7 @@ def test_switch_re_renders_everything_and_a_reload_keeps_the_language(app_url):
         _tokenizer(page, "ko")
         page.get_by_role("radio", name=t("tok.kind_pair", "ko"), exact=True).check()
         page.locator(".tokv .chips:not(.legend) .sb").first.wait_for(timeout=30_000)
-        assert _chip_colours_match_the_legend(page) == {"a", "b", "sp"}
+        assert chip_colours_match_the_legend(page) == {"a", "b", "sp"}
         assert t("tok.lg_seg_a", "ko") in _panel_text(page)
         screenshot(page, "language-ko-tokenizer")
 
@@ -63,7 +47,7 @@ def test_switch_re_renders_everything_and_a_reload_keeps_the_language(app_url):
         assert not HANGUL.search(_panel_text(page)), _panel_text(page)
         assert page.get_by_role("tab").all_inner_texts()[:4] == ["Dataset", "Tokenizer", "Train", "Classify"]
         assert not HANGUL.search(page.locator("#start-here").inner_text())
-        assert _chip_colours_match_the_legend(page) >= {"a", "sp"}
+        assert chip_colours_match_the_legend(page) >= {"a", "sp"}
         screenshot(page, "language-switched-en")
 
         page.reload()  # the browser says Korean; the choice says English

@@ -27,7 +27,7 @@ def _pick(page, label: str, value: str):
 
 def test_tokenizer_tab_shows_three_families_without_unknown_for_multilingual(tmp_path):
     env = {"FTS_CACHE_DIR": os.environ.get("FTS_CACHE_DIR") or str(tmp_path / "cache")}
-    with served_app(env, timeout=90) as url, chromium() as browser:
+    with served_app(env) as url, chromium() as browser:
         page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1400}).new_page()
         page.goto(url)
         page.get_by_role("tab", name="Tokenizer").click()

@@ -70,7 +70,7 @@ def single_client_answers(live_app, run_dir: str) -> dict:
                for text in TEXTS}
     answers["/load_sample"] = alone.predict("imdb_en", "en", api_name="/load_sample")
     pos = sorted(answers[text]["/classify"]["pos"] for text in TEXTS)
-    assert min(b - a for a, b in zip(pos, pos[1:])) > 10 * SCORE_TOLERANCE, pos
+    assert min(b - a for a, b in zip(pos, pos[1:])) > 2 * SCORE_TOLERANCE, pos  # farther apart than the tolerance
     assert len({str(answers[text]["/tokenize"]) for text in TEXTS}) == len(TEXTS)
     return answers
 

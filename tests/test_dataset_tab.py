@@ -14,6 +14,8 @@ def _render(raw):
                     "train_rows", "eval_rows", "test_rows", "loaded_box"], tab.render_loaded(raw, "en")))
     # hidden until now: the table comes as an update that shows it, the plot's box is shown
     assert out["table"]["visible"] is True and out.pop("loaded_box").visible is True
+    widths = out["table"]["column_widths"]  # every column gets a share of the table's width
+    assert len(widths) == len(out["table"]["value"].columns) and sum(float(w.rstrip("%")) for w in widths) <= 100.5
     out["table"] = out["table"]["value"]
     return out
 

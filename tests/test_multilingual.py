@@ -507,16 +507,25 @@ def test_picker_offers_multilingual_only_when_it_can_be_had(monkeypatch):
 
 
 def test_memory_watch_sees_a_peak():
-    from trainer_core.runtime import MemoryWatch
+    """In a fresh process: a long test session's own freed memory can hide a 64 MB block's pages."""
+    import json
+    import subprocess
+    import sys
 
-    import time
-
-    with MemoryWatch(interval=0.01) as watch:
-        block = bytearray(64 * 2**20)
-        block[::4096] = b"\1" * len(block[::4096])  # touch every page: resident, not just reserved
-        time.sleep(0.3)  # a sample falls while the block is held
-        del block
-    d = watch.to_dict()
+    script = """
+import json, time
+from trainer_core.runtime import MemoryWatch
+with MemoryWatch(interval=0.01) as watch:
+    block = bytearray(64 * 2**20)
+    block[::4096] = b"\\1" * len(block[::4096])  # touch every page: resident, not just reserved
+    time.sleep(0.3)  # a sample falls while the block is held
+    del block
+print(json.dumps(watch.to_dict()))
+"""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    d = json.loads(done.stdout.strip().splitlines()[-1])
     assert d["peak_rss_mb"] >= d["start_rss_mb"] + 50
 
 

@@ -155,6 +155,22 @@ def next_page(raw, dataset, split, page, lang):
     return show_page(raw, dataset, split, int(page or 1) + 1, lang)
 
 
+def column_widths(frame) -> list[str]:
+    """Widths that keep every column on screen: narrow ones for numbers and labels, the rest shared by
+    the text columns (left to itself, Gradio 6.31 sizes a long text column past the table's edge)."""
+    def is_text(column) -> bool:
+        values = [v for v in frame[column].tolist()[:20] if isinstance(v, str)]
+        return bool(values) and sum(map(len, values)) / len(values) > 24
+
+    texts = [c for c in frame.columns if is_text(c)]
+    narrow = len(frame.columns) - len(texts)
+    if not texts or not narrow:
+        return [f"{100 / max(len(frame.columns), 1):.1f}%"] * len(frame.columns)
+    small = min(8.0, 40.0 / narrow)  # the text columns keep at least 60% of the width
+    share = (100 - small * narrow) / len(texts)
+    return [f"{share:.1f}%" if c in texts else f"{small:.1f}%" for c in frame.columns]
+
+
 NO_TITLE = " "  # a blank axis title (an empty one falls back to the column name)
 
 
@@ -168,7 +184,8 @@ def render_loaded(raw, lang):
     split = suggest_split(s)
     evals = [(t("ds.carve", lang), "")] + [(k, k) for k in s["splits"] if k != s["first_split"]]
     frame, page, info = show_page(raw, None, s["first_split"], 1, lang)
-    return (summary_card(raw, lang), distribution_plot(raw, lang), shown(frame, True), page, info,
+    table = gr.update(value=frame, visible=True, column_widths=column_widths(frame))
+    return (summary_card(raw, lang), distribution_plot(raw, lang), table, page, info,
             gr.Dropdown(choices=_view_choices(raw, None), value=s["first_split"]),
             gr.Dropdown(choices=columns, value=mapping["text"]),
             gr.Dropdown(choices=[none] + [(c, c) for c in columns], value=mapping["text_pair"] or ""),
