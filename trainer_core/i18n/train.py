@@ -7,8 +7,8 @@ Keys: ``cfg.*`` (TrainConfig form labels/help, generated from the dataclass),
 _FIELDS: dict[str, tuple[str, str, str, str]] = {
     # name: (en label, ko label, en help, ko help)
     "model": ("Model", "모델",
-              "'default' picks the best offline model for your data's language (built-in MiniLM for English, 'scratch' otherwise); 'scratch' builds a small BERT from your training texts; or a local folder / Hub id such as klue/roberta-base.",
-              "'default'는 데이터 언어에 맞는 최선의 오프라인 모델을 고릅니다(영어는 내장 MiniLM, 그 밖에는 'scratch'). 'scratch'는 학습 문장으로 작은 BERT를 새로 만듭니다. 로컬 폴더나 klue/roberta-base 같은 Hub id도 됩니다."),
+              "'default' picks the best offline model for your data's language (built-in MiniLM for English, 'multilingual' otherwise); 'multilingual' is multilingual-e5-small (Korean included); 'scratch' builds a small BERT from your training texts; or a local folder / Hub id such as klue/roberta-base.",
+              "'default'는 데이터 언어에 맞는 최선의 오프라인 모델을 고릅니다(영어는 내장 MiniLM, 그 밖에는 'multilingual'). 'multilingual'은 한국어도 읽는 multilingual-e5-small입니다. 'scratch'는 학습 문장으로 작은 BERT를 새로 만듭니다. 로컬 폴더나 klue/roberta-base 같은 Hub id도 됩니다."),
     "data_source": ("Data source", "데이터 출처", "A bundled sample, a local file, or a Hub data set.",
                     "내장 샘플, 로컬 파일, Hub 데이터셋 중 하나입니다."),
     "sample": ("Sample", "샘플", "Bundled sample: ynat_ko, imdb_en or mrpc_en.", "내장 샘플: ynat_ko, imdb_en, mrpc_en."),
