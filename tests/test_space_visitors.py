@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import urllib.error
 import urllib.request
 
@@ -17,6 +16,7 @@ import pytest
 from tests.fixtures_hub import fake_hub  # noqa: F401
 from tests.fixtures_quality import app_error, client_for, launched_app, upload
 from tests.fixtures_train_tab import free_jobs, tiny_config, tiny_form  # noqa: F401
+from tests.fixtures_wait import wait_until
 from trainer_core.i18n import t
 from trainer_core.jobs import JOBS
 from trainer_core.waitlist import WAITLIST
@@ -206,10 +206,8 @@ def test_a_second_owner_id_from_one_session_gets_no_second_place_in_line(space_a
     form = tiny_form("default", max_steps=2)
     streams = [visitor.submit(owner, "form", *form, "en", api_name="/train") for owner in ("owner-1", "owner-2")]
     try:
-        deadline = time.monotonic() + 60
-        while not all(any("in line" in str(out[0]) for out in s.outputs()) for s in streams):
-            assert time.monotonic() < deadline, [s.outputs() for s in streams]
-            time.sleep(0.2)
+        wait_until(lambda: all(any("in line" in str(out[0]) for out in s.outputs()) for s in streams),
+                   "both streams told their place in line", poll=0.2)
         assert WAITLIST.waiting() == 1  # both streams share the session's one place
         statuses = {out[0] for s in streams for out in s.outputs() if "in line" in str(out[0])}
         assert all("number 1 in line" in s for s in statuses), statuses
