@@ -182,6 +182,22 @@ def table(rows, header_keys, lang: str):
     return pd.DataFrame(list(rows or []), columns=[t(k, lang) for k in header_keys])
 
 
+def column_widths(frame) -> list[str]:
+    """Widths that keep every column on screen: narrow ones for numbers and labels, the rest shared by
+    the text columns (left to itself, Gradio 6.31 sizes a long text column past the table's edge)."""
+    def is_text(column) -> bool:
+        values = [v for v in frame[column].tolist()[:20] if isinstance(v, str)]
+        return bool(values) and max(map(len, values)) > 24
+
+    texts = [c for c in frame.columns if is_text(c)]
+    narrow = len(frame.columns) - len(texts)
+    if not texts or not narrow:
+        return [f"{100 / max(len(frame.columns), 1):.1f}%"] * len(frame.columns)
+    small = min(10.0, 50.0 / narrow)  # the text columns keep at least half of the width
+    share = (100 - small * narrow) / len(texts)
+    return [f"{share:.1f}%" if c in texts else f"{small:.1f}%" for c in frame.columns]
+
+
 def shown(value, visible: bool | None = None):
     """An output's value and its visibility (by default: shown when it has rows)."""
     if visible is None:

@@ -20,7 +20,7 @@ from trainer_core.errors import StudioError, StudioWarning
 from trainer_core.i18n import t
 from trainer_core.loaders import SAMPLES, default_sample, load_file_with_source, load_hub_with_source, load_source, sample_source
 from trainer_core.space import Visitor, visitor_may_name
-from ui.common import AppContext, on, rerender, shown, start_from, warn
+from ui.common import AppContext, column_widths, on, rerender, shown, start_from, warn
 from ui.i18n import L
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as app.MAX_FILE_SIZE ("50mb"), checked in core too
@@ -153,22 +153,6 @@ def prev_page(raw, dataset, split, page, lang):
 
 def next_page(raw, dataset, split, page, lang):
     return show_page(raw, dataset, split, int(page or 1) + 1, lang)
-
-
-def column_widths(frame) -> list[str]:
-    """Widths that keep every column on screen: narrow ones for numbers and labels, the rest shared by
-    the text columns (left to itself, Gradio 6.31 sizes a long text column past the table's edge)."""
-    def is_text(column) -> bool:
-        values = [v for v in frame[column].tolist()[:20] if isinstance(v, str)]
-        return bool(values) and sum(map(len, values)) / len(values) > 24
-
-    texts = [c for c in frame.columns if is_text(c)]
-    narrow = len(frame.columns) - len(texts)
-    if not texts or not narrow:
-        return [f"{100 / max(len(frame.columns), 1):.1f}%"] * len(frame.columns)
-    small = min(8.0, 40.0 / narrow)  # the text columns keep at least 60% of the width
-    share = (100 - small * narrow) / len(texts)
-    return [f"{share:.1f}%" if c in texts else f"{small:.1f}%" for c in frame.columns]
 
 
 NO_TITLE = " "  # a blank axis title (an empty one falls back to the column name)

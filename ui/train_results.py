@@ -21,7 +21,7 @@ from trainer_core.space import Visitor, on_space, visitor_may_name
 from trainer_core.train_history import (anatomy, cell_examples, history_table, largest_confusion, per_class_rows,
                                         predictions, run_record, status_word, visible_runs)
 from trainer_core.train_live import ALL_EVAL, ALL_LOSS, eval_rows, events_of, frame, loss_rows, prefix, progress
-from ui.common import shown, table
+from ui.common import column_widths, shown, table
 from ui.train_form import form_values
 from ui.train_views import (anatomy_md, confusion_styler, microscope_html, progress_html, runs_table, xray_html)
 
@@ -246,7 +246,8 @@ HISTORY_HEADERS = ("tt.h_name", "tt.h_model", "tt.h_backend", "tt.h_status", "tt
 def history(owner, session_runs, lang):
     rows = visible_runs(owner, session_runs, on_space())
     choices = [(f"{r['name']} ({status_word(r['status'], lang)})", r["run_dir"]) for r in rows]
-    return (shown(table(history_table(rows, lang), HISTORY_HEADERS, lang)),
+    frame = table(history_table(rows, lang), HISTORY_HEADERS, lang)
+    return (gr.update(value=frame, visible=len(frame) > 0, column_widths=column_widths(frame)),
             gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
 
