@@ -318,13 +318,10 @@ def build(ctx: AppContext) -> None:
     # panel on the first screen (render_loaded shows the box).
     with gr.Column(visible=False) as loaded_box:
         with gr.Row():
-            # titles are set once here: see distribution_plot
-            # Axis titles: none (the translated label above each plot says what the axes are). Gradio
-            # 6.31's BarPlot does not translate an L(...) axis title (it drew the raw __i18n__ key), and
-            # setting titles in an update stops it redrawing; a blank title also hides the English
-            # column name it would fall back to.
-            # Plots never get a visibility update (Gradio 6.31 then re-sends their axis titles untranslated
-            # and can leave them blank): the boxes around them are shown instead.
+            # Axis titles: blank, set once here (the translated label above each plot says what the axes
+            # are). Gradio 6.31's BarPlot drew an L(...) axis title as its raw __i18n__ key, and setting
+            # titles in an update stops it redrawing; a blank title also hides the English column name
+            # it would fall back to. Plots never get a visibility update either: their boxes are shown.
             dist = gr.BarPlot(x="label", y="rows", label=L("ds.dist_title"), show_label=True, height=300,
                               x_title=NO_TITLE, y_title=NO_TITLE, y_lim=[0, None])
             with gr.Column():
